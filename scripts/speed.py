@@ -1,0 +1,166 @@
+"""Measure what Prefect and this site's tests cost on this machine, and print it.
+
+    uv run python scripts/speed.py            # everything (about 10 minutes)
+    uv run python scripts/speed.py --no-naive # skip the slow naive baseline
+
+It measures, on the machine it runs on:
+
+- `import prefect`, and `python hello_flow.py` with a temporary server and with a
+  running server (the figures the "Your first flow" page shows);
+- the snippet tests (`pytest tests/test_snippets.py`: one process, one server) next to
+  the naive way of checking the same snippets: each one run as `python FILE` with no
+  server, so that each starts its own temporary server.
+
+It prints a table and writes the figures to docs/data/speed.json, which the pages read
+when the site is built. Times are wall-clock medians; compare them as ratios, the
+machine is noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from prefect_server import QUIET_ENV, PrefectServer  # noqa: E402
+
+HELLO_FLOW = REPO / "snippets/flows/hello_flow.py"
+OUTPUT = REPO / "docs/data/speed.json"
+
+
+def timed(command: list[str], *, env: dict[str, str], cwd: Path = REPO) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n"
+                 f"{done.stdout}{done.stderr}")
+    return elapsed
+
+
+def base_env(home: Path) -> dict[str, str]:
+    env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home)}
+    env.pop("PREFECT_API_URL", None)
+    return env
+
+
+def median_of(repeats: int, measure) -> dict[str, float]:
+    values = [measure() for _ in range(repeats)]
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def measure_hello_flow(repeats: int, scratch: Path) -> dict:
+    python = sys.executable
+    home = scratch / "hello-home"
+    env = base_env(home)
+    # The first run on a new home creates the database: a one-off, not counted.
+    timed([python, str(HELLO_FLOW)], env=env)
+
+    import_prefect = median_of(repeats, lambda: timed([python, "-c", "import prefect"],
+                                                      env=env))
+    temporary = median_of(repeats, lambda: timed([python, str(HELLO_FLOW)], env=env))
+
+    server = PrefectServer(home=scratch / "server-home").start()
+    try:
+        start = time.perf_counter()
+        server.wait_until_ready()
+        server_start = time.perf_counter() - start
+        with_server = {**env, "PREFECT_API_URL": server.api_url}
+        running = median_of(repeats,
+                            lambda: timed([python, str(HELLO_FLOW)], env=with_server))
+    finally:
+        server.stop()
+    return {
+        "repeats": repeats,
+        "import_prefect_s": import_prefect["median"],
+        "temporary_server_s": temporary["median"],
+        "running_server_s": running["median"],
+        "server_start_fresh_database_s": server_start,
+        "spread": {"import_prefect": import_prefect, "temporary_server": temporary,
+                   "running_server": running},
+    }
+
+
+def measure_snippet_tests(naive: bool, scratch: Path) -> dict:
+    python = sys.executable
+    snippets = sorted((REPO / "snippets").rglob("*.py"))
+    env = base_env(scratch / "unused-home")  # the suite makes its own homes
+    suite = timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                   "tests/test_snippets.py"], env=env)
+    result = {"snippets": len(snippets), "suite_s": suite}
+    if naive:
+        home = scratch / "naive-home"
+        env = base_env(home)
+        timed([python, str(HELLO_FLOW)], env=env)  # create the database first
+        per_file = {}
+        for path in snippets:
+            per_file[path.relative_to(REPO).as_posix()] = timed(
+                [python, str(path)], env=env, cwd=scratch)
+        result["naive_s"] = sum(per_file.values())
+        result["naive_per_file_s"] = per_file
+        result["speedup"] = result["naive_s"] / suite
+    return result
+
+
+def machine() -> str:
+    return (f"{os.cpu_count()} CPU cores, {platform.system()} {platform.machine()}, "
+            f"Python {platform.python_version()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs per figure for the hello flow (default: 3)")
+    parser.add_argument("--no-naive", action="store_true",
+                        help="skip the naive baseline (each snippet with its own "
+                             "temporary server)")
+    args = parser.parse_args()
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+
+    with tempfile.TemporaryDirectory(prefix="learn-prefect-speed-") as tmp:
+        scratch = Path(tmp)
+        hello = measure_hello_flow(args.repeats, scratch)
+        snippets = measure_snippet_tests(not args.no_naive, scratch)
+
+    print(f"Machine: {machine()}")
+    print(f"{'what':<58} {'seconds':>8}")
+    print(f"{'python -c \"import prefect\"':<58} {hello['import_prefect_s']:>8.1f}")
+    print(f"{'python hello_flow.py, temporary server':<58} "
+          f"{hello['temporary_server_s']:>8.1f}")
+    print(f"{'python hello_flow.py, running server':<58} "
+          f"{hello['running_server_s']:>8.1f}")
+    print(f"{'prefect server start until healthy (new database)':<58} "
+          f"{hello['server_start_fresh_database_s']:>8.1f}")
+    n = snippets["snippets"]
+    print(f"{f'snippet tests ({n} snippets, one process, one server)':<58} "
+          f"{snippets['suite_s']:>8.1f}")
+    if "naive_s" in snippets:
+        print(f"{f'naive: {n} x python FILE, temporary server each':<58} "
+              f"{snippets['naive_s']:>8.1f}")
+        print(f"snippet tests are {snippets['speedup']:.1f}x faster than naive")
+
+    figures = {
+        "measured_on": dt.date.today().isoformat(),
+        "machine": machine(),
+        "hello_flow": hello,
+        "snippet_tests": snippets,
+    }
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"wrote {OUTPUT.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

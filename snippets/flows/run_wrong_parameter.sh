@@ -1,0 +1,1 @@
+uv run python wrong_parameter.py

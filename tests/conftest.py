@@ -1,0 +1,114 @@
+"""One real Prefect server for the whole test session.
+
+The server starts right after collection (in the background, while tests that do not
+need it run) and is stopped by its PID when the session ends, also when tests fail.
+Everything Prefect writes during the session goes to a temporary PREFECT_HOME: nothing
+touches the user's ~/.prefect.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from prefect_server import PrefectServer
+
+SERVER = pytest.StashKey[PrefectServer]()
+SESSION_DIR = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # This runs before any test module is imported. Prefect reads its settings once,
+    # when it is first imported, and the snippets import it into this process: the
+    # environment must point at the session's server and home by then.
+    session_dir = Path(tempfile.mkdtemp(prefix="learn-prefect-tests-"))
+    server = PrefectServer(home=session_dir / "server-home")
+    config.stash[SESSION_DIR] = session_dir
+    config.stash[SERVER] = server
+    os.environ.update(server.client_env())
+
+
+def needs_server(item: pytest.Item) -> bool:
+    return "prefect_server" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Tests that need no session server first: they run while it boots.
+    items.sort(key=needs_server)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # Start booting the server now if any selected test needs it: the tests that do
+    # not (lint, the build) run while it comes up.
+    if session.config.option.collectonly:
+        return
+    if any(needs_server(item) for item in session.items):
+        session.config.stash[SERVER].start(database_template(session.config))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    server = config.stash.get(SERVER, None)
+    if server is not None:
+        send_pending_prefect_logs_and_events()
+        server.stop()
+    session_dir = config.stash.get(SESSION_DIR, None)
+    if session_dir is not None:
+        shutil.rmtree(session_dir, ignore_errors=True)
+
+
+def send_pending_prefect_logs_and_events() -> None:
+    """Let the snippets' Prefect client (in this process) send what it still holds.
+
+    Without this it tries after the server has stopped, at interpreter exit, and
+    retries for over a minute before giving up.
+    """
+    if "prefect" not in sys.modules:
+        return
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=10)
+    EventsWorker.drain_all(timeout=10)
+
+
+def database_template(config: pytest.Config) -> Path | None:
+    """Where this machine keeps an empty Prefect database, per Prefect version.
+
+    A new server spends about half of its start-up creating its tables; the session
+    server starts from a copy of the database an earlier session's server created.
+    It lives in pytest's cache folder (`.pytest_cache/`, not committed).
+    """
+    cache = getattr(config, "cache", None)
+    if cache is None:  # pytest -p no:cacheprovider
+        return None
+    from importlib.metadata import version
+
+    return cache.mkdir("prefect-database") / f"prefect-{version('prefect')}.db"
+
+
+@pytest.fixture(scope="session")
+def prefect_server(pytestconfig: pytest.Config) -> PrefectServer:
+    """The session's running Prefect server."""
+    server = pytestconfig.stash[SERVER]
+    template = database_template(pytestconfig)
+    if server.process is None:
+        server.start(template)
+    server.wait_until_ready()
+    if template is not None and not template.exists():
+        server.save_database(template)
+    return server
+
+
+@pytest.fixture(scope="session")
+def session_dir(pytestconfig: pytest.Config) -> Path:
+    return pytestconfig.stash[SESSION_DIR]
+
+
+@pytest.fixture(scope="session")
+def update_outputs(pytestconfig: pytest.Config) -> bool:
+    """`--update-examples`: rewrite the shown outputs instead of checking them."""
+    return bool(pytestconfig.getoption("update_examples"))

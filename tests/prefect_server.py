@@ -1,0 +1,162 @@
+"""A real `prefect server start`, on 127.0.0.1 and a free port, stopped by its PID.
+
+Used by the test session (one server for the whole run) and by the repo's scripts.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+# Keep a machine without internet quiet, and send nothing anywhere.
+QUIET_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+}
+
+
+def free_port() -> int:
+    """A TCP port that nothing listens on at this moment, on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prefect_executable() -> str:
+    """The `prefect` command of the environment this Python runs in."""
+    return str(Path(sys.executable).with_name("prefect"))
+
+
+def stop_process(process: subprocess.Popen, *, first: int = signal.SIGTERM) -> None:
+    """Stop a process we started (and its process group) by PID, and wait for it.
+
+    `first` is the polite signal: SIGTERM for a server or `serve`, SIGINT for a
+    worker (a process worker ignored SIGTERM here, see FACTS.md). SIGKILL follows
+    if the process is still there after a grace period.
+    """
+    if process.poll() is not None:
+        return
+    for sig, grace in ((first, 15), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)  # the group we created with start_new_session
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+class PrefectServer:
+    """One `prefect server start` process with its own PREFECT_HOME."""
+
+    def __init__(self, home: Path, port: int | None = None) -> None:
+        self.home = Path(home)
+        self.port = port or free_port()
+        self.log_path = self.home / "server.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api"
+
+    def client_env(self) -> dict[str, str]:
+        """What a client (a flow, a worker, the CLI) needs to use this server."""
+        return {
+            "PREFECT_API_URL": self.api_url,
+            "PREFECT_HOME": str(self.home),
+            **QUIET_ENV,
+        }
+
+    @property
+    def database(self) -> Path:
+        """The server's SQLite database (Prefect's default location)."""
+        return self.home / "prefect.db"
+
+    def start(self, database_template: Path | None = None) -> PrefectServer:
+        """Start the server in the background; `wait_until_ready` waits for it.
+
+        `database_template`: a copy of a database that a server of the same Prefect
+        version created; the server then skips creating its tables (about 6 s here).
+        """
+        self.home.mkdir(parents=True, exist_ok=True)
+        if database_template is not None and database_template.is_file():
+            shutil.copyfile(database_template, self.database)
+        env = {
+            **os.environ,
+            **QUIET_ENV,
+            "PREFECT_HOME": str(self.home),
+            # The UI asks the API at this port; `--port` alone leaves it at 4200.
+            "PREFECT_SERVER_API_HOST": "127.0.0.1",
+            "PREFECT_SERVER_API_PORT": str(self.port),
+        }
+        env.pop("PREFECT_API_URL", None)
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [prefect_executable(), "server", "start",
+                 "--host", "127.0.0.1", "--port", str(self.port)],
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return self
+
+    def is_healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as answer:
+                return answer.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def wait_until_ready(self, timeout: float = 90) -> PrefectServer:
+        if self.process is None:
+            raise RuntimeError("the server was never started: call start() first")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"prefect server start exited with code {self.process.returncode} "
+                    f"before it answered on {self.api_url}:\n{self.log_tail()}"
+                )
+            if self.is_healthy():
+                return self
+            time.sleep(0.1)
+        raise TimeoutError(
+            f"prefect server did not answer {self.api_url}/health within {timeout} s:\n"
+            f"{self.log_tail()}"
+        )
+
+    def save_database(self, destination: Path) -> None:
+        """A consistent copy of the running server's database (SQLite's backup API)."""
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        partial = destination.with_suffix(".partial")
+        with sqlite3.connect(self.database) as source, sqlite3.connect(partial) as copy:
+            source.backup(copy)
+        partial.replace(destination)
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return "(no server log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)

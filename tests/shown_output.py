@@ -1,0 +1,105 @@
+"""The console output that pages show: recorded from real runs, checked against fresh ones.
+
+A page shows a command's output from a `.out` file next to the command's snippet.
+That file holds the real output of the last refresh (`uv run pytest --update-examples`),
+passed through `present()`: the same transformation is applied to every fresh run.
+
+A fresh run matches the recorded one when both are equal after `mask()`, which hides
+what changes from run to run: times, generated run names, ids and ports.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+# (pattern, replacement) applied in order by mask().
+VOLATILE = [
+    # 07:37:24.480 | INFO ...
+    (re.compile(r"\b\d\d:\d\d:\d\d\.\d{3}\b"), "HH:MM:SS.mmm"),
+    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
+     "<uuid>"),
+    (re.compile(r"\b(127\.0\.0\.1|localhost):\d+"), r"\1:<port>"),
+    # Task run 'create_hello-a4d': the suffix is random
+    (re.compile(r"(Task run '[\w.]+)-[0-9a-f]{3}'"), r"\1-<id>'"),
+]
+
+# Names Prefect generates for flow runs: "annoying-kagu", "quiet-quoll".
+FLOW_RUN_NAME = re.compile(r"[Ff]low run '([a-z]+-[a-z]+)'")
+
+
+def present(raw: str, *, paths: dict[str, str] | None = None) -> str:
+    """What a page shows of a raw console output.
+
+    Removes terminal colour codes, replaces machine paths with what a reader has in
+    their place (`paths`: machine path -> shown text), and shortens each Python
+    traceback to its first and last lines: the frames name files deep inside
+    site-packages on the machine that made the run.
+    """
+    text = ANSI.sub("", raw).replace("\r\n", "\n")
+    for machine_path, shown in sorted((paths or {}).items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(machine_path, shown)
+    out: list[str] = []
+    in_traceback = False
+    for line in text.splitlines():
+        if line.startswith("Traceback (most recent call last):"):
+            out += [line, "  ..."]
+            in_traceback = True
+            continue
+        if in_traceback and (line.startswith(" ") or not line.strip()):
+            continue
+        in_traceback = False
+        out.append(line.rstrip())
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def mask(text: str) -> str:
+    """Hide what legitimately differs between two runs of the same command."""
+    for pattern, replacement in VOLATILE:
+        text = pattern.sub(replacement, text)
+    names: dict[str, str] = {}
+    for name in FLOW_RUN_NAME.findall(text):
+        names.setdefault(name, f"<flow-run-{len(names) + 1}>")
+    for name, placeholder in names.items():
+        text = re.sub(rf"'{re.escape(name)}'", f"'{placeholder}'", text)
+    return text
+
+
+def difference(recorded: str, fresh: str, *, label: str, ordered: bool = True) -> str:
+    """An empty string when `fresh` matches `recorded`, else a readable diff."""
+    old, new = mask(recorded).splitlines(), mask(fresh).splitlines()
+    if not ordered:
+        # Parallel work logs in whatever order it finishes: compare the lines, not
+        # their order.
+        old, new = sorted(old), sorted(new)
+    if old == new:
+        return ""
+    diff = difflib.unified_diff(
+        old, new, fromfile=f"{label} (shown on the page)", tofile="this run",
+        lineterm="",
+    )
+    return "\n".join(diff)
+
+
+def check_or_update(output_file: Path, fresh: str, *, update: bool,
+                    ordered: bool = True, label: str | None = None) -> str:
+    """Compare a fresh, presented output with the file a page shows.
+
+    With `update`, rewrite the file when they differ (or when it does not exist yet)
+    and return "". Otherwise return the diff ("" when they match).
+    """
+    label = label or output_file.as_posix()
+    if not output_file.exists():
+        if update:
+            output_file.write_text(fresh)
+            return ""
+        return f"{label} does not exist: run `uv run pytest --update-examples`"
+    recorded = output_file.read_text()
+    diff = difference(recorded, fresh, label=label, ordered=ordered)
+    if diff and update:
+        output_file.write_text(fresh)
+        return ""
+    return diff

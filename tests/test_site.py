@@ -1,0 +1,93 @@
+"""The site: every snippet on a page, every include resolving, a strict build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from commands import REPO, SNIPPETS
+
+DOCS = REPO / "docs"
+INCLUDE = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$', re.MULTILINE)
+
+
+def includes() -> dict[str, list[str]]:
+    """Included file -> the pages that include it."""
+    found: dict[str, list[str]] = {}
+    for page in sorted(DOCS.rglob("*.md")):
+        for target in INCLUDE.findall(page.read_text()):
+            found.setdefault(target, []).append(page.relative_to(REPO).as_posix())
+    return found
+
+
+def test_every_snippet_is_on_a_page() -> None:
+    snippet_files = {path.relative_to(REPO).as_posix()
+                     for path in SNIPPETS.rglob("*") if path.is_file()}
+    assert snippet_files, "no snippets found"
+    not_shown = sorted(snippet_files - includes().keys())
+    assert not_shown == [], "snippet files that no page includes"
+
+
+def test_every_include_points_at_a_file() -> None:
+    missing = {target: pages for target, pages in includes().items()
+               if not (REPO / target).is_file()}
+    assert missing == {}, "includes of files that do not exist"
+
+
+def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project, capture_output=True, text=True, timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    build = mkdocs_build(REPO, site)
+    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stderr}"
+    return site
+
+
+def test_strict_build_passes(built_site: Path) -> None:
+    for page in ("index.html", "install/index.html", "flows/index.html",
+                 "tasks/index.html", "parallel/index.html"):
+        assert (built_site / page).is_file(), page
+
+
+def test_home_page_shows_the_installed_versions(built_site: Path) -> None:
+    home = (built_site / "index.html").read_text()
+    for package in ("prefect", "mkdocs-material", "markdown-exec", "pytest-examples"):
+        assert re.search(
+            rf"<td>{re.escape(package)}</td>\s*<td>{re.escape(version(package))}</td>",
+            home,
+        ), f"the versions table does not show {package} {version(package)}"
+
+
+def test_pages_show_the_recorded_outputs(built_site: Path) -> None:
+    flows = (built_site / "flows/index.html").read_text()
+    assert "Starting temporary server on" in flows
+    assert "ParameterTypeError" in flows
+
+
+def test_an_include_of_a_missing_file_fails_the_build_and_names_it(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", project)
+    shutil.copytree(DOCS, project / "docs")
+    shutil.copytree(SNIPPETS, project / "snippets")
+    page = project / "docs" / "flows.md"
+    page.write_text(
+        page.read_text()
+        + '\n```python\n--8<-- "snippets/flows/no_such_snippet.py"\n```\n'
+    )
+    build = mkdocs_build(project, tmp_path / "site")
+    assert build.returncode != 0
+    assert "snippets/flows/no_such_snippet.py" in build.stderr, build.stderr
