@@ -45,32 +45,52 @@ class Run:
 RUNS = [
     # install.md: run in a new project by test_install_page.py, in this order
     Run("snippets/install/create_project.sh", dedicated=True),
-    Run("snippets/install/prefect_version.sh", "snippets/install/prefect_version.out",
-        dedicated=True),
-    Run("snippets/install/quiet_settings.sh", "snippets/install/quiet_settings.out",
-        dedicated=True),
+    Run(
+        "snippets/install/prefect_version.sh",
+        "snippets/install/prefect_version.out",
+        dedicated=True,
+    ),
+    Run(
+        "snippets/install/quiet_settings.sh",
+        "snippets/install/quiet_settings.out",
+        dedicated=True,
+    ),
     # flows.md
     Run("snippets/flows/run_hello_world.sh", "snippets/flows/run_hello_world.out"),
     # with no server configured, as on a fresh install: test_flows_page.py
-    Run("snippets/flows/run_hello_flow.sh",
-        "snippets/flows/run_hello_flow_temporary_server.out", dedicated=True),
+    Run(
+        "snippets/flows/run_hello_flow.sh",
+        "snippets/flows/run_hello_flow_temporary_server.out",
+        dedicated=True,
+    ),
     Run("snippets/flows/run_hello_flow.sh", "snippets/flows/run_hello_flow.out"),
-    Run("snippets/flows/run_wrong_parameter.sh",
-        "snippets/flows/run_wrong_parameter.out"),
+    Run(
+        "snippets/flows/run_wrong_parameter.sh",
+        "snippets/flows/run_wrong_parameter.out",
+    ),
     Run("snippets/flows/run_log_prints.sh", "snippets/flows/run_log_prints.out"),
     Run("snippets/flows/run_named_runs.sh", "snippets/flows/run_named_runs.out"),
     # tasks.md
     Run("snippets/tasks/run_hello_tasks.sh", "snippets/tasks/run_hello_tasks.out"),
-    Run("snippets/tasks/run_task_calls_task.sh",
-        "snippets/tasks/run_task_calls_task.out"),
-    Run("snippets/tasks/run_task_without_flow.sh",
-        "snippets/tasks/run_task_without_flow.out"),
+    Run(
+        "snippets/tasks/run_task_calls_task.sh",
+        "snippets/tasks/run_task_calls_task.out",
+    ),
+    Run(
+        "snippets/tasks/run_task_without_flow.sh",
+        "snippets/tasks/run_task_without_flow.out",
+    ),
     Run("snippets/tasks/run_retries.sh", "snippets/tasks/run_retries.out"),
     # parallel.md
-    Run("snippets/parallel/run_parallel_tasks.sh",
-        "snippets/parallel/run_parallel_tasks.out", ordered=False),
-    Run("snippets/parallel/run_unresolved_futures.sh",
-        "snippets/parallel/run_unresolved_futures.out"),
+    Run(
+        "snippets/parallel/run_parallel_tasks.sh",
+        "snippets/parallel/run_parallel_tasks.out",
+        ordered=False,
+    ),
+    Run(
+        "snippets/parallel/run_unresolved_futures.sh",
+        "snippets/parallel/run_unresolved_futures.out",
+    ),
 ]
 
 RUNS_BY_COMMAND: dict[str, list[Run]] = {}
@@ -111,8 +131,9 @@ class Result:
     """stdout and stderr together, in the order a terminal shows them."""
 
 
-def run_command(path: Path, *, cwd: Path, env: dict[str, str],
-                timeout: float = 300) -> Result:
+def run_command(
+    path: Path, *, cwd: Path, env: dict[str, str], timeout: float = 300
+) -> Result:
     """Run a command snippet as it is: `bash -e FILE`, in `cwd`."""
     process = subprocess.Popen(
         ["bash", "-e", str(path)],
@@ -146,8 +167,15 @@ def shown_paths(*, home: Path, cwd: Path) -> dict[str, str]:
     }
 
 
-def check_run(run: Run, *, cwd: Path, home: Path, api_url: str | None, update: bool,
-              env_extra: dict[str, str] | None = None) -> Result:
+def check_run(
+    run: Run,
+    *,
+    cwd: Path,
+    home: Path,
+    api_url: str | None,
+    update: bool,
+    env_extra: dict[str, str] | None = None,
+) -> Result:
     """Run one command snippet, check its exit code and the output its page shows."""
     env = command_env(home=home, api_url=api_url) | (env_extra or {})
     result = run_command(REPO / run.command, cwd=cwd, env=env)
@@ -157,8 +185,13 @@ def check_run(run: Run, *, cwd: Path, home: Path, api_url: str | None, update: b
     )
     if run.output:
         shown = present(result.output, paths=shown_paths(home=home, cwd=cwd))
-        diff = check_or_update(REPO / run.output, shown, update=update,
-                               ordered=run.ordered, label=run.output)
+        diff = check_or_update(
+            REPO / run.output,
+            shown,
+            update=update,
+            ordered=run.ordered,
+            label=run.output,
+        )
         assert not diff, (
             f"the output of {run.command} no longer matches {run.output}:\n{diff}\n"
             "If the change is expected, refresh it: uv run pytest --update-examples"

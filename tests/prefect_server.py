@@ -107,8 +107,15 @@ class PrefectServer:
         env.pop("PREFECT_API_URL", None)
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [prefect_executable(), "server", "start",
-                 "--host", "127.0.0.1", "--port", str(self.port)],
+                [
+                    prefect_executable(),
+                    "server",
+                    "start",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,

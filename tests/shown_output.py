@@ -1,4 +1,4 @@
-"""The console output that pages show: recorded from real runs, checked against fresh ones.
+"""Console output that pages show: recorded from real runs, checked against new ones.
 
 A page shows a command's output from a `.out` file next to the command's snippet.
 That file holds the real output of the last refresh (`uv run pytest --update-examples`),
@@ -20,8 +20,10 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 VOLATILE = [
     # 07:37:24.480 | INFO ...
     (re.compile(r"\b\d\d:\d\d:\d\d\.\d{3}\b"), "HH:MM:SS.mmm"),
-    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
-     "<uuid>"),
+    (
+        re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
+        "<uuid>",
+    ),
     (re.compile(r"\b(127\.0\.0\.1|localhost):\d+"), r"\1:<port>"),
     # Task run 'create_hello-a4d': the suffix is random
     (re.compile(r"(Task run '[\w.]+)-[0-9a-f]{3}'"), r"\1-<id>'"),
@@ -40,7 +42,9 @@ def present(raw: str, *, paths: dict[str, str] | None = None) -> str:
     site-packages on the machine that made the run.
     """
     text = ANSI.sub("", raw).replace("\r\n", "\n")
-    for machine_path, shown in sorted((paths or {}).items(), key=lambda kv: -len(kv[0])):
+    for machine_path, shown in sorted(
+        (paths or {}).items(), key=lambda kv: -len(kv[0])
+    ):
         text = text.replace(machine_path, shown)
     out: list[str] = []
     in_traceback = False
@@ -78,14 +82,23 @@ def difference(recorded: str, fresh: str, *, label: str, ordered: bool = True) -
     if old == new:
         return ""
     diff = difflib.unified_diff(
-        old, new, fromfile=f"{label} (shown on the page)", tofile="this run",
+        old,
+        new,
+        fromfile=f"{label} (shown on the page)",
+        tofile="this run",
         lineterm="",
     )
     return "\n".join(diff)
 
 
-def check_or_update(output_file: Path, fresh: str, *, update: bool,
-                    ordered: bool = True, label: str | None = None) -> str:
+def check_or_update(
+    output_file: Path,
+    fresh: str,
+    *,
+    update: bool,
+    ordered: bool = True,
+    label: str | None = None,
+) -> str:
     """Compare a fresh, presented output with the file a page shows.
 
     With `update`, rewrite the file when they differ (or when it does not exist yet)

@@ -10,8 +10,13 @@ GENERIC_RUNS = [run for run in RUNS if not run.dedicated]
 
 @pytest.mark.parametrize("run", GENERIC_RUNS, ids=lambda run: run.id)
 def test_command(run, prefect_server, update_outputs: bool) -> None:
-    check_run(run, cwd=(REPO / run.command).parent, home=prefect_server.home,
-              api_url=prefect_server.api_url, update=update_outputs)
+    check_run(
+        run,
+        cwd=(REPO / run.command).parent,
+        home=prefect_server.home,
+        api_url=prefect_server.api_url,
+        update=update_outputs,
+    )
 
 
 def test_every_command_snippet_is_run() -> None:

@@ -11,15 +11,19 @@ from commands import REPO, RUNS_BY_COMMAND, check_run
 def test_a_run_without_a_server_uses_a_temporary_one_and_keeps_its_record(
     tmp_path: Path, update_outputs: bool
 ) -> None:
-    (run,) = [run for run in RUNS_BY_COMMAND["snippets/flows/run_hello_flow.sh"]
-              if run.dedicated]
+    (run,) = [
+        run
+        for run in RUNS_BY_COMMAND["snippets/flows/run_hello_flow.sh"]
+        if run.dedicated
+    ]
     home = tmp_path / "prefect-home"  # a fresh ~/.prefect, no PREFECT_API_URL
     # Set up as the install page says, first: otherwise the temporary server's
     # telemetry may log a "database is locked" traceback on its first start.
     (quiet,) = RUNS_BY_COMMAND["snippets/install/quiet_settings.sh"]
     check_run(quiet, cwd=tmp_path, home=home, api_url=None, update=update_outputs)
-    result = check_run(run, cwd=REPO / "snippets/flows", home=home, api_url=None,
-                       update=update_outputs)
+    result = check_run(
+        run, cwd=REPO / "snippets/flows", home=home, api_url=None, update=update_outputs
+    )
     assert "Starting temporary server on http://127.0.0.1:" in result.output
     assert "Stopping temporary server" in result.output
 

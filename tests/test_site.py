@@ -26,23 +26,40 @@ def includes() -> dict[str, list[str]]:
 
 
 def test_every_snippet_is_on_a_page() -> None:
-    snippet_files = {path.relative_to(REPO).as_posix()
-                     for path in SNIPPETS.rglob("*") if path.is_file()}
+    snippet_files = {
+        path.relative_to(REPO).as_posix()
+        for path in SNIPPETS.rglob("*")
+        if path.is_file()
+    }
     assert snippet_files, "no snippets found"
     not_shown = sorted(snippet_files - includes().keys())
     assert not_shown == [], "snippet files that no page includes"
 
 
 def test_every_include_points_at_a_file() -> None:
-    missing = {target: pages for target, pages in includes().items()
-               if not (REPO / target).is_file()}
+    missing = {
+        target: pages
+        for target, pages in includes().items()
+        if not (REPO / target).is_file()
+    }
     assert missing == {}, "includes of files that do not exist"
 
 
 def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--site-dir",
+            str(site_dir),
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -55,8 +72,13 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_strict_build_passes(built_site: Path) -> None:
-    for page in ("index.html", "install/index.html", "flows/index.html",
-                 "tasks/index.html", "parallel/index.html"):
+    for page in (
+        "index.html",
+        "install/index.html",
+        "flows/index.html",
+        "tasks/index.html",
+        "parallel/index.html",
+    ):
         assert (built_site / page).is_file(), page
 
 
@@ -91,3 +113,15 @@ def test_an_include_of_a_missing_file_fails_the_build_and_names_it(
     build = mkdocs_build(project, tmp_path / "site")
     assert build.returncode != 0
     assert "snippets/flows/no_such_snippet.py" in build.stderr, build.stderr
+
+
+def test_the_repository_code_is_linted_and_formatted() -> None:
+    ruff = [sys.executable, "-m", "ruff"]
+    check = subprocess.run(
+        [*ruff, "check", "."], cwd=REPO, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    form = subprocess.run(
+        [*ruff, "format", "--check", "."], cwd=REPO, capture_output=True, text=True
+    )
+    assert form.returncode == 0, form.stdout + form.stderr

@@ -3,13 +3,14 @@ output checked against the `#>` lines written under its prints."""
 
 from __future__ import annotations
 
-import subprocess
+import ast
+import sys
 from pathlib import Path
 
 import pytest
 from commands import REPO, SNIPPETS
-from pytest_examples import CodeExample, EvalExample
-from ruff.__main__ import find_ruff_bin
+from pytest_examples import EvalExample
+from snippet_runner import lint, run_and_check_prints
 
 PYTHON_SNIPPETS = sorted(SNIPPETS.rglob("*.py"))
 
@@ -35,23 +36,40 @@ def snippet_id(path: Path) -> str:
 
 
 @pytest.mark.parametrize("path", PYTHON_SNIPPETS, ids=snippet_id)
-def test_snippet(path: Path, eval_example: EvalExample, prefect_server,
-                 without_flow_heartbeats, tmp_path: Path,
-                 monkeypatch: pytest.MonkeyPatch) -> None:
-    lint = subprocess.run(
-        [find_ruff_bin(), "check", "--quiet", "--no-cache", path.relative_to(REPO)],
-        cwd=REPO, capture_output=True, text=True,
-    )
-    assert lint.returncode == 0, f"ruff found problems:\n{lint.stdout}{lint.stderr}"
-
-    example = CodeExample.create(path.read_text(), path=path)
+def test_snippet(
+    path: Path,
+    eval_example: EvalExample,
+    prefect_server,
+    without_flow_heartbeats,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lint(path, config_root=REPO)
     # As if copied alone into a new folder: no sibling files to import or read.
     monkeypatch.chdir(tmp_path)
-    if eval_example.update_examples:
-        eval_example.run_print_update(example)
-    else:
-        eval_example.run_print_check(example)
+    run_and_check_prints(eval_example, path, label=snippet_id(path))
 
 
 def test_there_are_snippets() -> None:
     assert len(PYTHON_SNIPPETS) >= 10, PYTHON_SNIPPETS
+
+
+def imported_packages(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_snippets_need_nothing_but_prefect() -> None:
+    # A reader copies a snippet into a project that has only Prefect installed; this
+    # repository's environment has more (MkDocs, pytest), which must not leak in.
+    allowed = set(sys.stdlib_module_names) | {"prefect"}
+    extra = {
+        snippet_id(path): sorted(imported_packages(path) - allowed)
+        for path in PYTHON_SNIPPETS
+    }
+    assert {name: pkgs for name, pkgs in extra.items() if pkgs} == {}

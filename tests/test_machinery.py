@@ -1,0 +1,104 @@
+"""The checks fail loudly and say where: a changed print, a changed shown output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_examples import EvalExample
+from shown_output import check_or_update, difference, mask, present
+from snippet_runner import run_and_check_prints
+
+
+def test_a_changed_print_fails_with_a_diff_and_the_path(
+    tmp_path: Path, eval_example: EvalExample
+) -> None:
+    snippet = tmp_path / "snippets" / "demo" / "greeting.py"
+    snippet.parent.mkdir(parents=True)
+    snippet.write_text('print("Hello, world!")\n#> Hello, moon!\n')
+
+    with pytest.raises(pytest.fail.Exception) as failure:
+        run_and_check_prints(eval_example, snippet, label="snippets/demo/greeting.py")
+
+    message = str(failure.value)
+    assert message.startswith("snippets/demo/greeting.py: ")
+    assert "-#> Hello, moon!" in message
+    assert "+#> Hello, world!" in message
+
+
+RECORDED = """\
+07:48:51.684 | INFO    | Flow run 'bright-turaco' - Beginning flow run 'bright-turaco' for flow 'hello-flow'
+07:48:51.706 | INFO    | Flow run 'bright-turaco' - View at http://127.0.0.1:43805/runs/flow-run/24b0e43d-012d-4403-94d6-00abc8624d84
+07:48:51.740 | INFO    | Task run 'create_hello-80a' - Finished in state Completed()
+Hello, world!
+07:48:52.740 | INFO    | Flow run 'bright-turaco' - Finished in state Completed()
+"""
+
+
+def test_a_fresh_run_matches_despite_times_names_ids_and_ports() -> None:
+    fresh = (
+        RECORDED.replace("07:48:5", "11:02:3")
+        .replace("bright-turaco", "quiet-quoll")
+        .replace("43805", "51234")
+        .replace("24b0e43d", "9e428f2b")
+        .replace("create_hello-80a", "create_hello-e75")
+    )
+    assert fresh != RECORDED
+    assert mask(fresh) == mask(RECORDED)
+
+
+def test_a_changed_shown_output_fails_with_a_diff_and_the_path(tmp_path: Path) -> None:
+    recorded = tmp_path / "run_hello.out"
+    recorded.write_text(RECORDED)
+    fresh = RECORDED.replace("Hello, world!", "Hello, moon!")
+
+    diff = check_or_update(
+        recorded, fresh, update=False, label="snippets/demo/run_hello.out"
+    )
+
+    assert "snippets/demo/run_hello.out (shown on the page)" in diff
+    assert "-Hello, world!" in diff
+    assert "+Hello, moon!" in diff
+    assert recorded.read_text() == RECORDED  # checking never rewrites
+
+
+def test_update_rewrites_only_a_real_change(tmp_path: Path) -> None:
+    recorded = tmp_path / "run_hello.out"
+    recorded.write_text(RECORDED)
+    same_but_later = RECORDED.replace("07:48:5", "09:00:0")
+    assert check_or_update(recorded, same_but_later, update=True) == ""
+    assert recorded.read_text() == RECORDED  # no churn for masked differences
+
+    changed = RECORDED.replace("Hello, world!", "Hello, moon!")
+    assert check_or_update(recorded, changed, update=True) == ""
+    assert recorded.read_text() == changed
+
+
+def test_lines_that_come_in_any_order_can_be_compared_as_a_set() -> None:
+    lines = RECORDED.splitlines(keepends=True)
+    swapped = "".join([lines[0], lines[1], lines[3], lines[2], lines[4]])
+    assert difference(RECORDED, swapped, label="x", ordered=False) == ""
+    assert difference(RECORDED, swapped, label="x", ordered=True) != ""
+
+
+def test_present_hides_machine_paths_and_traceback_frames() -> None:
+    raw = (
+        "\x1b[31mERROR\x1b[0m in /home/ci/project/.venv/lib/python3.13/x.py\n"
+        "Traceback (most recent call last):\n"
+        '  File "/home/ci/project/.venv/lib/python3.13/site-packages/prefect/flows.py",'
+        " line 1887, in __call__\n"
+        "    return run_flow(\n"
+        "    ~~~~~~~~^^^\n"
+        "prefect.exceptions.ParameterTypeError: Flow run received invalid parameters:\n"
+        " - times: Input should be a valid integer\n"
+    )
+    shown = present(
+        raw, paths={"/home/ci/project/.venv": ".venv", "/home/ci/project": "."}
+    )
+    assert shown == (
+        "ERROR in .venv/lib/python3.13/x.py\n"
+        "Traceback (most recent call last):\n"
+        "  ...\n"
+        "prefect.exceptions.ParameterTypeError: Flow run received invalid parameters:\n"
+        " - times: Input should be a valid integer\n"
+    )
