@@ -12,12 +12,17 @@ install page's new project).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from prefect_server import stop_process
+from pty_session import Question, Session, answer_questions
 from shown_output import check_or_update, present
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,65 +38,132 @@ class Run:
     returncode: int = 0
     ordered: bool = True
     """False when the lines come in a different order each time (parallel work)."""
+    optional: tuple[str, ...] = ()
+    """Patterns of lines that a run prints or not, depending on a race."""
     dedicated: bool = False
     """True when a dedicated test runs it, in the environment it needs. The generic
     test runs the others in the snippet's folder against the session's server."""
+    tty: bool = False
+    """Run it in a pseudo-terminal, as a reader does. `prefect deploy` behaves
+    differently without one: it asks no questions, and with a prefect.yaml that holds
+    one deployment it starts from that one even for another name."""
 
     @property
     def id(self) -> str:
         return self.output or self.command
 
 
+def _out(command: str) -> str:
+    return command.removesuffix(".sh") + ".out"
+
+
+def shown(command: str, output: str | None = None, **options) -> Run:
+    """A run of `command` whose output a page shows: NAME.out next to it, unless
+    `output` names another file."""
+    return Run(command, output or _out(command), **options)
+
+
+def dedicated(command: str, output: str | bool = True, **options) -> Run:
+    """A run that a page's own test makes, in the environment it needs; `output`:
+    True for NAME.out, False when the page shows no output, or a file name."""
+    if output is True:
+        output = _out(command)
+    return Run(command, output or None, dedicated=True, **options)
+
+
+S = "snippets"
+# `--watch` subscribes to the run's events while the run is being created: whether it
+# sees the first one (Scheduled) is a race.
+WATCH = {"ordered": False, "optional": (r"prefect\.flow-run\.Scheduled",)}
 RUNS = [
-    # install.md: run in a new project by test_install_page.py, in this order
-    Run("snippets/install/create_project.sh", dedicated=True),
-    Run(
-        "snippets/install/prefect_version.sh",
-        "snippets/install/prefect_version.out",
-        dedicated=True,
-    ),
-    Run(
-        "snippets/install/quiet_settings.sh",
-        "snippets/install/quiet_settings.out",
-        dedicated=True,
-    ),
+    # install.md: the reader's new project, reader_fixtures.installed
+    dedicated(f"{S}/install/create_project.sh", output=False),
+    dedicated(f"{S}/install/prefect_version.sh"),
+    dedicated(f"{S}/install/quiet_settings.sh"),
     # flows.md
-    Run("snippets/flows/run_hello_world.sh", "snippets/flows/run_hello_world.out"),
-    # with no server configured, as on a fresh install: test_flows_page.py
-    Run(
-        "snippets/flows/run_hello_flow.sh",
-        "snippets/flows/run_hello_flow_temporary_server.out",
-        dedicated=True,
+    shown(f"{S}/flows/run_hello_world.sh"),
+    # with no server configured, as on a fresh install: reader_fixtures.first_run
+    dedicated(
+        f"{S}/flows/run_hello_flow.sh", f"{S}/flows/run_hello_flow_temporary_server.out"
     ),
-    Run("snippets/flows/run_hello_flow.sh", "snippets/flows/run_hello_flow.out"),
-    Run(
-        "snippets/flows/run_wrong_parameter.sh",
-        "snippets/flows/run_wrong_parameter.out",
-    ),
-    Run("snippets/flows/run_log_prints.sh", "snippets/flows/run_log_prints.out"),
-    Run("snippets/flows/run_named_runs.sh", "snippets/flows/run_named_runs.out"),
+    shown(f"{S}/flows/run_hello_flow.sh"),
+    shown(f"{S}/flows/run_wrong_parameter.sh"),
+    shown(f"{S}/flows/run_log_prints.sh"),
+    shown(f"{S}/flows/run_named_runs.sh"),
     # tasks.md
-    Run("snippets/tasks/run_hello_tasks.sh", "snippets/tasks/run_hello_tasks.out"),
-    Run(
-        "snippets/tasks/run_task_calls_task.sh",
-        "snippets/tasks/run_task_calls_task.out",
+    shown(f"{S}/tasks/run_hello_tasks.sh"),
+    shown(f"{S}/tasks/run_task_calls_task.sh"),
+    shown(f"{S}/tasks/run_task_without_flow.sh"),
+    shown(f"{S}/tasks/run_retries.sh"),
+    # server.md: in a private network namespace, test_server_page.py
+    dedicated(f"{S}/server/start_server.sh"),
+    dedicated(f"{S}/server/uvx_server.sh", f"{S}/server/start_server.out"),
+    dedicated(f"{S}/server/profile_ls.sh"),
+    dedicated(f"{S}/server/use_local_profile.sh"),
+    dedicated(f"{S}/server/config_view.sh"),
+    dedicated(f"{S}/server/set_api_url.sh"),
+    dedicated(f"{S}/server/export_api_url.sh"),
+    dedicated(f"{S}/server/server_other_port.sh"),
+    dedicated(f"{S}/server/ui_settings.sh"),
+    dedicated(f"{S}/server/ui_settings.sh", f"{S}/server/ui_settings_fixed.out"),
+    dedicated(f"{S}/server/server_other_port_fixed.sh", output=False),
+    # shown, not run: no container engine on the test machines
+    dedicated(f"{S}/server/docker_server_exposed.sh", output=False),
+    dedicated(f"{S}/server/docker_server_local.sh", output=False),
+    # deployments.md: test_deployments_page.py, against the session's server
+    dedicated(f"{S}/deployments/deploy_interactive.sh", tty=True),
+    dedicated(
+        f"{S}/deployments/deploy_interactive.sh",
+        f"{S}/deployments/deploy_interactive_questions.out",
+        tty=True,
     ),
-    Run(
-        "snippets/tasks/run_task_without_flow.sh",
-        "snippets/tasks/run_task_without_flow.out",
-    ),
-    Run("snippets/tasks/run_retries.sh", "snippets/tasks/run_retries.out"),
+    dedicated(f"{S}/deployments/deploy_non_interactive.sh"),
+    dedicated(f"{S}/deployments/deploy_from_yaml.sh", tty=True),
+    dedicated(f"{S}/deployments/worker_start.sh"),
+    dedicated(f"{S}/deployments/run_deployment.sh"),
+    dedicated(f"{S}/deployments/run_deployment_watch.sh", **WATCH),
+    dedicated(f"{S}/deployments/deploy_greet.sh", tty=True),
+    dedicated(f"{S}/deployments/run_greet.sh", **WATCH),
+    dedicated(f"{S}/deployments/run_greet_wrong_type.sh", returncode=1),
+    dedicated(f"{S}/deployments/run_unknown_deployment.sh", returncode=1),
+    dedicated(f"{S}/deployments/deploy_missing_entrypoint.sh", returncode=1, tty=True),
+    dedicated(f"{S}/deployments/serve.sh"),
+    dedicated(f"{S}/deployments/run_served.sh", **WATCH),
+    dedicated(f"{S}/deployments/deploy_from_python.sh", tty=True),
+    dedicated(f"{S}/deployments/run_from_python.sh"),
+    # architecture.md: test_architecture_page.py
+    dedicated(f"{S}/architecture/create_idle_pool.sh", output=False),
+    dedicated(f"{S}/architecture/deploy_unattended.sh", output=False, tty=True),
+    dedicated(f"{S}/architecture/run_unattended.sh"),
+    dedicated(f"{S}/architecture/run_state.sh"),
+    # scheduling.md: test_scheduling_page.py
+    dedicated(f"{S}/scheduling/deploy_interval.sh", tty=True),
+    dedicated(f"{S}/scheduling/schedule_ls.sh"),
+    dedicated(f"{S}/scheduling/upcoming_runs.sh"),
+    dedicated(f"{S}/scheduling/deploy_cron.sh", tty=True),
+    dedicated(f"{S}/scheduling/deploy_rrule.sh", tty=True),
+    dedicated(f"{S}/scheduling/pause_schedule.sh"),
+    dedicated(f"{S}/scheduling/resume_schedule.sh"),
+    dedicated(f"{S}/scheduling/deploy_schedules_yaml.sh", tty=True),
+    dedicated(f"{S}/scheduling/deploy_with_schedules.sh", tty=True),
+    dedicated(f"{S}/scheduling/serve_every_minute.sh"),
     # parallel.md
-    Run(
-        "snippets/parallel/run_parallel_tasks.sh",
-        "snippets/parallel/run_parallel_tasks.out",
-        ordered=False,
-    ),
-    Run(
-        "snippets/parallel/run_unresolved_futures.sh",
-        "snippets/parallel/run_unresolved_futures.out",
-    ),
+    shown(f"{S}/parallel/run_parallel_tasks.sh", ordered=False),
+    shown(f"{S}/parallel/run_unresolved_futures.sh"),
 ]
+
+# Python snippets that only make sense run by their command, not in the test process:
+# they serve until stopped, or need a worker. test_snippets.py leaves them to the
+# tests of their page, and checks that a registered command runs each of them.
+COMMAND_ONLY = {
+    "snippets/deployments/serve_hello.py",
+    "snippets/deployments/deploy_from_python.py",
+    "snippets/deployments/run_from_python.py",
+    "snippets/architecture/run_state.py",
+    "snippets/scheduling/upcoming_runs.py",
+    "snippets/scheduling/deploy_with_schedules.py",
+    "snippets/scheduling/serve_every_minute.py",
+}
 
 RUNS_BY_COMMAND: dict[str, list[Run]] = {}
 for _run in RUNS:
@@ -124,6 +196,15 @@ def command_env(*, home: Path, api_url: str | None) -> dict[str, str]:
     return env
 
 
+def like_a_terminal() -> None:
+    """In the child, before it runs: Ctrl-C (SIGINT) does what it does in a terminal.
+
+    A process started in the background of a non-interactive shell inherits an
+    ignored SIGINT, and a Prefect worker then never stops on it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @dataclass
 class Result:
     returncode: int
@@ -132,11 +213,11 @@ class Result:
 
 
 def run_command(
-    path: Path, *, cwd: Path, env: dict[str, str], timeout: float = 300
+    argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 300
 ) -> Result:
-    """Run a command snippet as it is: `bash -e FILE`, in `cwd`."""
+    """Run a command to its end; its output is stdout and stderr together."""
     process = subprocess.Popen(
-        ["bash", "-e", str(path)],
+        argv,
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -144,6 +225,7 @@ def run_command(
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=like_a_terminal,
     )
     try:
         output, _ = process.communicate(timeout=timeout)
@@ -151,20 +233,201 @@ def run_command(
         os.killpg(process.pid, signal.SIGKILL)
         output, _ = process.communicate()
         raise AssertionError(
-            f"{path.relative_to(REPO)} did not finish within {timeout} s:\n{output}"
+            f"{' '.join(argv)} did not finish within {timeout} s:\n{output}"
         ) from None
     return Result(process.returncode, output)
 
 
-def shown_paths(*, home: Path, cwd: Path) -> dict[str, str]:
-    """Machine paths in an output, and what the page shows in their place."""
-    return {
-        str(home): "~/.prefect",  # Prefect's default home
-        str(cwd): ".",
-        str(REPO): ".",
-        sys.prefix: ".venv",  # the project's virtual environment
-        sys.base_prefix: "…",  # wherever the reader's Python is installed
-    }
+class Background:
+    """A command left running, as in a second terminal: a server, a worker, `serve`.
+
+    Its output goes to a file, read as it grows. `stop()` stops it by its PID (and
+    its process group) with the signals given at start, and waits for it.
+    """
+
+    def __init__(
+        self,
+        argv: list[str],
+        *,
+        cwd: Path,
+        env: dict[str, str],
+        log: Path,
+        stop_signals: tuple[int, ...],
+    ) -> None:
+        self.log = log
+        self.stop_signals = stop_signals
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=like_a_terminal,
+            )
+
+    @property
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_for(self, pattern: str, timeout: float = 60) -> re.Match:
+        """Wait until the output matches `pattern` (a regular expression)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if match := re.search(pattern, self.output, re.MULTILINE):
+                return match
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise AssertionError(
+            f"{pattern!r} did not appear within {timeout} s "
+            f"(exit code {self.process.poll()}); the output so far:\n{self.output}"
+        )
+
+    def stop(self) -> str:
+        stop_process(self.process, self.stop_signals)
+        return self.output
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+# Lines that only the test harness causes: a reader with the default home has no
+# PREFECT_HOME in their environment, so `prefect config view` does not list it.
+HARNESS_LINES = [re.compile(r"^PREFECT_HOME='[^']*' \(from env\)$")]
+
+
+@dataclass
+class Terminal:
+    """A reader's terminal: a folder, a Prefect home, maybe a server to talk to.
+
+    `wrap` is put in front of every command, to run it somewhere else (in a private
+    network namespace, for instance).
+    """
+
+    cwd: Path
+    home: Path
+    api_url: str | None = None
+    env_extra: dict[str, str] = field(default_factory=dict)
+    wrap: tuple[str, ...] = ()
+    server_port: int | None = None
+    """The port of the server the reader would have on 4200, if not in `api_url`."""
+    shown_project: str = "/home/you/hello-prefect"
+
+    def env(self) -> dict[str, str]:
+        return command_env(home=self.home, api_url=self.api_url) | self.env_extra
+
+    def argv(self, snippet: str) -> list[str]:
+        return [*self.wrap, "bash", "-e", str(REPO / snippet)]
+
+    def run(self, snippet: str, timeout: float = 300) -> Result:
+        """Run a command snippet as it is: `bash -e FILE`, in this terminal."""
+        return run_command(
+            self.argv(snippet), cwd=self.cwd, env=self.env(), timeout=timeout
+        )
+
+    def converse(self, snippet: str, questions: list[Question] = ()) -> Session:
+        """Run a command snippet in a pseudo-terminal, answering its `questions`."""
+        return answer_questions(
+            self.argv(snippet), list(questions), cwd=str(self.cwd), env=self.env()
+        )
+
+    def start(
+        self,
+        snippet: str,
+        *,
+        log: Path,
+        stop_signals: tuple[int, ...] = (signal.SIGINT, signal.SIGINT),
+    ) -> Background:
+        """Start a command snippet and leave it running (Ctrl-C twice stops it)."""
+        return Background(
+            self.argv(snippet),
+            cwd=self.cwd,
+            env=self.env(),
+            log=log,
+            stop_signals=stop_signals,
+        )
+
+    def run_as_registered(self, run: Run, questions: list[Question] = ()) -> Result:
+        """Run `run.command` in a pipe, or in a pseudo-terminal if `run.tty`."""
+        if run.tty:
+            session = self.converse(run.command, questions)
+            return Result(session.exitstatus, session.screen)
+        return self.run(run.command)
+
+    def shown_paths(self) -> dict[str, str]:
+        """Machine-specific text in an output, and what the page shows instead."""
+        paths = {
+            str(self.home): "~/.prefect",  # Prefect's default home
+            str(self.cwd): self.shown_project,
+            str(REPO): self.shown_project,
+            sys.prefix: ".venv",  # the project's virtual environment
+            sys.base_prefix: "…",  # wherever the reader's Python is installed
+        }
+        # A reader's server listens on Prefect's default port.
+        for port in {self.server_port, self.api_url and urlsplit(self.api_url).port}:
+            if port and port != 4200:
+                paths[f"127.0.0.1:{port}"] = "127.0.0.1:4200"
+        return paths
+
+    def present(self, output: str) -> str:
+        return present(output, paths=self.shown_paths(), drop=HARNESS_LINES)
+
+    def check(
+        self,
+        run: Run,
+        *,
+        update: bool,
+        result: Result | None = None,
+        questions: list[Question] = (),
+    ) -> Result:
+        """Run `run.command` (or take the `result` of an earlier run of it), check
+        its exit code and the output its page shows."""
+        if result is None:
+            result = self.run_as_registered(run, questions)
+        assert result.returncode == run.returncode, (
+            f"{run.command} exited with {result.returncode}, "
+            f"expected {run.returncode}:\n{result.output}"
+        )
+        if run.output:
+            assert_shown(
+                run.output,
+                self.present(result.output),
+                update=update,
+                ordered=run.ordered,
+                optional=run.optional,
+                what=f"the output of {run.command}",
+            )
+        return result
+
+
+def assert_shown(
+    shown_file: str,
+    fresh: str,
+    *,
+    update: bool,
+    ordered: bool = True,
+    optional: tuple[str, ...] = (),
+    what: str = "",
+) -> None:
+    """`fresh` (already presented) still matches the file a page shows."""
+    diff = check_or_update(
+        REPO / shown_file,
+        fresh,
+        update=update,
+        ordered=ordered,
+        optional=optional,
+        label=shown_file,
+    )
+    assert not diff, (
+        f"{what or shown_file} no longer matches {shown_file}:\n{diff}\n"
+        "If the change is expected, refresh it: uv run pytest --update-examples"
+    )
 
 
 def check_run(
@@ -177,23 +440,5 @@ def check_run(
     env_extra: dict[str, str] | None = None,
 ) -> Result:
     """Run one command snippet, check its exit code and the output its page shows."""
-    env = command_env(home=home, api_url=api_url) | (env_extra or {})
-    result = run_command(REPO / run.command, cwd=cwd, env=env)
-    assert result.returncode == run.returncode, (
-        f"{run.command} exited with {result.returncode}, "
-        f"expected {run.returncode}:\n{result.output}"
-    )
-    if run.output:
-        shown = present(result.output, paths=shown_paths(home=home, cwd=cwd))
-        diff = check_or_update(
-            REPO / run.output,
-            shown,
-            update=update,
-            ordered=run.ordered,
-            label=run.output,
-        )
-        assert not diff, (
-            f"the output of {run.command} no longer matches {run.output}:\n{diff}\n"
-            "If the change is expected, refresh it: uv run pytest --update-examples"
-        )
-    return result
+    terminal = Terminal(cwd=cwd, home=home, api_url=api_url, env_extra=env_extra or {})
+    return terminal.check(run, update=update)

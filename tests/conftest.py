@@ -17,8 +17,19 @@ from pathlib import Path
 import pytest
 from prefect_server import PrefectServer
 
+pytest_plugins = ["reader_fixtures"]
+
 SERVER = pytest.StashKey[PrefectServer]()
 SESSION_DIR = pytest.StashKey[Path]()
+
+
+# The session server's background services look for work more often than by default
+# (every 60 s for the scheduler, 5 s for late runs): the same decisions, sooner. What
+# the pages say about timing is Prefect's defaults.
+SOONER = {
+    "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
+    "PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS": "1",
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -26,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # when it is first imported, and the snippets import it into this process: the
     # environment must point at the session's server and home by then.
     session_dir = Path(tempfile.mkdtemp(prefix="learn-prefect-tests-"))
-    server = PrefectServer(home=session_dir / "server-home")
+    server = PrefectServer(home=session_dir / "server-home", settings=SOONER)
     config.stash[SESSION_DIR] = session_dir
     config.stash[SERVER] = server
     os.environ.update(server.client_env())

@@ -36,33 +36,42 @@ def prefect_executable() -> str:
     return str(Path(sys.executable).with_name("prefect"))
 
 
-def stop_process(process: subprocess.Popen, *, first: int = signal.SIGTERM) -> None:
+def stop_process(
+    process: subprocess.Popen, signals: tuple[int, ...] = (signal.SIGTERM,)
+) -> None:
     """Stop a process we started (and its process group) by PID, and wait for it.
 
-    `first` is the polite signal: SIGTERM for a server or `serve`, SIGINT for a
-    worker (a process worker ignored SIGTERM here, see FACTS.md). SIGKILL follows
-    if the process is still there after a grace period.
+    `signals` are the polite requests, in order, each given a grace period: SIGTERM
+    for a server, SIGINT then SIGINT again for a worker (its second Ctrl-C makes it
+    kill itself), SIGTERM for `serve`. SIGKILL follows if it is still there.
     """
-    if process.poll() is not None:
-        return
-    for sig, grace in ((first, 15), (signal.SIGKILL, 10)):
+    for sig in (*signals, signal.SIGKILL):
+        if process.poll() is not None:
+            return
         try:
             os.killpg(process.pid, sig)  # the group we created with start_new_session
         except ProcessLookupError:
             return
         try:
-            process.wait(timeout=grace)
+            process.wait(timeout=15)
             return
         except subprocess.TimeoutExpired:
             continue
+    process.wait()
 
 
 class PrefectServer:
     """One `prefect server start` process with its own PREFECT_HOME."""
 
-    def __init__(self, home: Path, port: int | None = None) -> None:
+    def __init__(
+        self,
+        home: Path,
+        port: int | None = None,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         self.home = Path(home)
         self.port = port or free_port()
+        self.settings = settings or {}
         self.log_path = self.home / "server.log"
         self.process: subprocess.Popen | None = None
 
@@ -103,6 +112,7 @@ class PrefectServer:
             # The UI asks the API at this port; `--port` alone leaves it at 4200.
             "PREFECT_SERVER_API_HOST": "127.0.0.1",
             "PREFECT_SERVER_API_PORT": str(self.port),
+            **self.settings,
         }
         env.pop("PREFECT_API_URL", None)
         with self.log_path.open("wb") as log:

@@ -18,6 +18,8 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 # (pattern, replacement) applied in order by mask().
 VOLATILE = [
+    # an event line of `--watch`: ● 08:28:14.808 782587b1ae24 prefect.flow-run.Pending
+    (re.compile(r"^● +[\d:.]+ [0-9a-f]{12} ", re.MULTILINE), "● <time> <run> "),
     # 07:37:24.480 | INFO ...
     (re.compile(r"\b\d\d:\d\d:\d\d\.\d{3}\b"), "HH:MM:SS.mmm"),
     (
@@ -25,21 +27,35 @@ VOLATILE = [
         "<uuid>",
     ),
     (re.compile(r"\b(127\.0\.0\.1|localhost):\d+"), r"\1:<port>"),
+    # 2026-11-25T08:27:12.653514+00:00, 2026-11-25 08:28:14
+    (
+        re.compile(r"\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?"),
+        "<datetime>",
+    ),
     # Task run 'create_hello-a4d': the suffix is random
     (re.compile(r"(Task run '[\w.]+)-[0-9a-f]{3}'"), r"\1-<id>'"),
+    # a spinner's frame: ⠋ Checking API connectivity...
+    (re.compile(r"^[\u2800-\u28ff] ", re.MULTILINE), "<spinner> "),
+    (
+        re.compile(r"Still processing items: \d+ items"),
+        "Still processing items: N items",
+    ),
 ]
 
 # Names Prefect generates for flow runs: "annoying-kagu", "quiet-quoll".
 FLOW_RUN_NAME = re.compile(r"[Ff]low run '([a-z]+-[a-z]+)'")
 
 
-def present(raw: str, *, paths: dict[str, str] | None = None) -> str:
+def present(
+    raw: str, *, paths: dict[str, str] | None = None, drop: list[re.Pattern] = ()
+) -> str:
     """What a page shows of a raw console output.
 
     Removes terminal colour codes, replaces machine paths with what a reader has in
-    their place (`paths`: machine path -> shown text), and shortens each Python
-    traceback to its first and last lines: the frames name files deep inside
-    site-packages on the machine that made the run.
+    their place (`paths`: machine path -> shown text), shortens each Python
+    traceback to its first and last lines (the frames name files deep inside
+    site-packages on the machine that made the run), and leaves out the lines that
+    match a pattern in `drop`.
     """
     text = ANSI.sub("", raw).replace("\r\n", "\n")
     for machine_path, shown in sorted(
@@ -56,7 +72,8 @@ def present(raw: str, *, paths: dict[str, str] | None = None) -> str:
         if in_traceback and (line.startswith(" ") or not line.strip()):
             continue
         in_traceback = False
-        out.append(line.rstrip())
+        if not any(pattern.search(line) for pattern in drop):
+            out.append(line.rstrip())
     return "\n".join(out).strip("\n") + "\n"
 
 
@@ -68,13 +85,29 @@ def mask(text: str) -> str:
     for name in FLOW_RUN_NAME.findall(text):
         names.setdefault(name, f"<flow-run-{len(names) + 1}>")
     for name, placeholder in names.items():
-        text = re.sub(rf"'{re.escape(name)}'", f"'{placeholder}'", text)
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", placeholder, text)
     return text
 
 
-def difference(recorded: str, fresh: str, *, label: str, ordered: bool = True) -> str:
-    """An empty string when `fresh` matches `recorded`, else a readable diff."""
+def difference(
+    recorded: str,
+    fresh: str,
+    *,
+    label: str,
+    ordered: bool = True,
+    optional: tuple[str, ...] = (),
+) -> str:
+    """An empty string when `fresh` matches `recorded`, else a readable diff.
+
+    Lines matching a pattern in `optional` may be in one and not in the other: they
+    are there or not depending on a race (`--watch` may start listening just before
+    or just after the run's first event).
+    """
     old, new = mask(recorded).splitlines(), mask(fresh).splitlines()
+    if optional:
+        racy = re.compile("|".join(optional))
+        old = [line for line in old if not racy.search(line)]
+        new = [line for line in new if not racy.search(line)]
     if not ordered:
         # Parallel work logs in whatever order it finishes: compare the lines, not
         # their order.
@@ -97,22 +130,22 @@ def check_or_update(
     *,
     update: bool,
     ordered: bool = True,
+    optional: tuple[str, ...] = (),
     label: str | None = None,
 ) -> str:
     """Compare a fresh, presented output with the file a page shows.
 
-    With `update`, rewrite the file when they differ (or when it does not exist yet)
-    and return "". Otherwise return the diff ("" when they match).
+    With `update`, write the fresh output to the file and return "": a refresh
+    rewrites every shown output, so that the outputs on a page all come from the
+    same run (the run names a worker's log shows are those `deployment run`
+    printed). Otherwise return the diff ("" when they match).
     """
     label = label or output_file.as_posix()
-    if not output_file.exists():
-        if update:
-            output_file.write_text(fresh)
-            return ""
-        return f"{label} does not exist: run `uv run pytest --update-examples`"
-    recorded = output_file.read_text()
-    diff = difference(recorded, fresh, label=label, ordered=ordered)
-    if diff and update:
+    if update:
         output_file.write_text(fresh)
         return ""
-    return diff
+    if not output_file.exists():
+        return f"{label} does not exist: run `uv run pytest --update-examples`"
+    return difference(
+        output_file.read_text(), fresh, label=label, ordered=ordered, optional=optional
+    )

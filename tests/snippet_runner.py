@@ -25,10 +25,13 @@ def lint(path: Path, *, config_root: Path) -> None:
         )
 
 
-def run_and_check_prints(eval_example: EvalExample, path: Path, *, label: str) -> None:
-    """Run the file as `__main__`; with --update-examples, rewrite its `#>` lines."""
+def run_and_check_prints(
+    eval_example: EvalExample, path: Path, *, label: str, update: bool | None = None
+) -> None:
+    """Run the file as `__main__`; with --update-examples (or `update`), rewrite its
+    `#>` lines instead of checking them."""
     example = CodeExample.create(path.read_text(), path=path)
-    if eval_example.update_examples:
+    if eval_example.update_examples if update is None else update:
         eval_example.run_print_update(example)
         return
     try:

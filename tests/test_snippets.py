@@ -8,11 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from commands import REPO, SNIPPETS
+from commands import COMMAND_ONLY, REPO, RUNS, SNIPPETS
 from pytest_examples import EvalExample
 from snippet_runner import lint, run_and_check_prints
 
 PYTHON_SNIPPETS = sorted(SNIPPETS.rglob("*.py"))
+# The others are run by their commands, in their page's tests (commands.COMMAND_ONLY).
+IN_PROCESS = [
+    path
+    for path in PYTHON_SNIPPETS
+    if path.relative_to(REPO).as_posix() not in COMMAND_ONLY
+]
 
 
 @pytest.fixture
@@ -35,7 +41,7 @@ def snippet_id(path: Path) -> str:
     return path.relative_to(REPO).as_posix()
 
 
-@pytest.mark.parametrize("path", PYTHON_SNIPPETS, ids=snippet_id)
+@pytest.mark.parametrize("path", IN_PROCESS, ids=snippet_id)
 def test_snippet(
     path: Path,
     eval_example: EvalExample,
@@ -52,6 +58,23 @@ def test_snippet(
 
 def test_there_are_snippets() -> None:
     assert len(PYTHON_SNIPPETS) >= 10, PYTHON_SNIPPETS
+
+
+def test_every_command_only_snippet_is_run_by_its_command() -> None:
+    for snippet in sorted(COMMAND_ONLY):
+        path = REPO / snippet
+        assert path.is_file(), f"{snippet} is listed in COMMAND_ONLY but does not exist"
+        assert "#>" not in path.read_text(), (
+            f"{snippet}: no test checks #> lines in a snippet only its command runs; "
+            "show its output in a .out file instead"
+        )
+        runners = [
+            run.command
+            for run in RUNS
+            if run.command.rsplit("/", 1)[0] == snippet.rsplit("/", 1)[0]
+            and f"python {path.name}" in (REPO / run.command).read_text()
+        ]
+        assert runners, f"no registered command runs {snippet}"
 
 
 def imported_packages(path: Path) -> set[str]:

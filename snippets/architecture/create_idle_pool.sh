@@ -1,0 +1,1 @@
+uv run prefect work-pool create nobody-home --type process

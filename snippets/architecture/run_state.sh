@@ -1,0 +1,1 @@
+uv run python run_state.py hello-flow/unattended

@@ -1,0 +1,1 @@
+uv run prefect deploy greet.py:greet -n greet-deployment -p my-pool

@@ -1,0 +1,1 @@
+uv run prefect deploy hello_flow.py:hello_flow -n hello-deployment

@@ -1,0 +1,1 @@
+uv run python run_from_python.py

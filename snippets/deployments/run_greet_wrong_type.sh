@@ -1,0 +1,1 @@
+uv run prefect deployment run greet/greet-deployment --param times=twice

@@ -1,0 +1,1 @@
+uv run python upcoming_runs.py hello-flow/hello-deployment

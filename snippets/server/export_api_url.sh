@@ -1,0 +1,2 @@
+export PREFECT_API_URL=http://127.0.0.1:4200/api
+uv run prefect config view

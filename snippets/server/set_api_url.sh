@@ -1,0 +1,1 @@
+uv run prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api

@@ -1,0 +1,1 @@
+uvx prefect server start

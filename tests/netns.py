@@ -1,0 +1,110 @@
+"""A private network namespace: a machine of the reader's own, as far as ports go.
+
+The server page's commands use Prefect's default port 4200 (and 4300 for the port
+trap) as a reader types them. Run in a network namespace of their own, those ports are
+always free, nothing else can reach them, and two test sessions never collide. Only
+the loopback interface exists in it: servers there listen on 127.0.0.1 and nowhere
+else. Creating one needs root (CAP_SYS_ADMIN), as CI has.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+from prefect_server import stop_process
+
+
+class PrivateNetwork:
+    def __init__(self) -> None:
+        # A process that only holds the namespace open; commands join it by its PID.
+        self.holder = subprocess.Popen(
+            [
+                "unshare",
+                "--net",
+                "--",
+                "sh",
+                "-c",
+                "ip link set lo up && exec sleep infinity",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.holder.poll() is not None:
+                raise RuntimeError(
+                    "could not create a network namespace (unshare --net needs root): "
+                    + self.holder.stdout.read().decode(errors="replace")
+                )
+            up = subprocess.run(
+                [*self.wrap, "ip", "-o", "link", "show", "lo"],
+                capture_output=True,
+                text=True,
+            )
+            if "UP" in up.stdout:
+                return
+            time.sleep(0.05)
+        raise RuntimeError("the namespace's loopback interface did not come up")
+
+    @property
+    def wrap(self) -> tuple[str, ...]:
+        """Put in front of a command to run it inside the namespace."""
+        return ("nsenter", f"--net=/proc/{self.holder.pid}/ns/net", "--")
+
+    def http(
+        self, url: str, body: dict | None = None, timeout: float = 5
+    ) -> tuple[int, str]:
+        """GET (or POST `body` as JSON) `url` from inside the namespace."""
+        script = (
+            "import json, sys, urllib.error, urllib.request\n"
+            "url, body, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])\n"
+            "data = body.encode() if body else None\n"
+            "request = urllib.request.Request(url, data=data,"
+            " headers={'Content-Type': 'application/json'})\n"
+            "try:\n"
+            "    with urllib.request.urlopen(request, timeout=timeout) as answer:\n"
+            "        print(answer.status); print(answer.read().decode())\n"
+            "except urllib.error.HTTPError as error:\n"
+            "    print(error.code); print(error.read().decode())\n"
+            "except OSError as error:\n"
+            "    print(0); print(error)\n"
+        )
+        done = subprocess.run(
+            [
+                *self.wrap,
+                sys.executable,
+                "-c",
+                script,
+                url,
+                json.dumps(body) if body is not None else "",
+                str(timeout),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout + 10,
+        )
+        status, _, text = done.stdout.partition("\n")
+        return int(status or 0), text.strip()
+
+    def wait_until_healthy(self, api_url: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.http(f"{api_url}/health", timeout=2)[0] == 200:
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"{api_url}/health did not answer within {timeout} s")
+
+    def close(self) -> None:
+        stop_process(self.holder, (signal.SIGTERM,))
+
+    def __enter__(self) -> PrivateNetwork:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

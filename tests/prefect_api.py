@@ -1,0 +1,105 @@
+"""What the tests ask the session's Prefect server, through Prefect's own client.
+
+Assertions about runs, schedules and logs go through the API, never through the CLI's
+tables (which truncate their columns).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from uuid import UUID
+
+from prefect import get_client
+from prefect.client.schemas.filters import (
+    DeploymentFilter,
+    DeploymentFilterId,
+    FlowRunFilter,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+    LogFilter,
+    LogFilterFlowRunId,
+)
+from prefect.client.schemas.objects import FlowRun, StateType  # noqa: F401 (re-exported)
+from prefect.client.schemas.sorting import FlowRunSort, LogSort
+
+
+def eventually[T](check: Callable[[], T | None], *, timeout: float, what: str) -> T:
+    """Call `check` until it returns something truthy; fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.25)
+    raise AssertionError(f"{what}: not within {timeout} s (last seen: {last!r})")
+
+
+def deployment(name: str):
+    with get_client(sync_client=True) as client:
+        return client.read_deployment_by_name(name)
+
+
+def flow_runs(
+    deployment_name: str, *states: StateType, limit: int = 200
+) -> list[FlowRun]:
+    """The deployment's flow runs, earliest expected start first."""
+    state_filter = (
+        FlowRunFilter(
+            state=FlowRunFilterState(type=FlowRunFilterStateType(any_=list(states)))
+        )
+        if states
+        else None
+    )
+    with get_client(sync_client=True) as client:
+        found = client.read_deployment_by_name(deployment_name)
+        return client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[found.id])),
+            flow_run_filter=state_filter,
+            sort=FlowRunSort.EXPECTED_START_TIME_ASC,
+            limit=limit,
+        )
+
+
+def flow_run(run_id: UUID | str) -> FlowRun:
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(UUID(str(run_id)))
+
+
+def wait_for_final_state(run_id: UUID | str, timeout: float = 90) -> FlowRun:
+    return eventually(
+        lambda: (run := flow_run(run_id)).state and run.state.is_final() and run,
+        timeout=timeout,
+        what=f"flow run {run_id} reaching a final state",
+    )
+
+
+def log_messages(run_id: UUID | str) -> list[str]:
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(
+            log_filter=LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[UUID(str(run_id))])
+            ),
+            sort=LogSort.TIMESTAMP_ASC,
+        )
+    return [log.message for log in logs]
+
+
+def work_pool_names() -> list[str]:
+    with get_client(sync_client=True) as client:
+        return [pool.name for pool in client.read_work_pools()]
+
+
+def work_pool(name: str):
+    with get_client(sync_client=True) as client:
+        return client.read_work_pool(name)
+
+
+def wait_for_log(run_id: UUID | str, message: str, timeout: float = 30) -> list[str]:
+    """A flow run's log lines reach the server in batches, after its state may have."""
+    return eventually(
+        lambda: message in (messages := log_messages(run_id)) and messages,
+        timeout=timeout,
+        what=f"the log line {message!r} of flow run {run_id}",
+    )
