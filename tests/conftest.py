@@ -9,6 +9,7 @@ touches the user's ~/.prefect.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -47,9 +48,26 @@ def needs_server(item: pytest.Item) -> bool:
     return "prefect_server" in getattr(item, "fixturenames", ())
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Tests that need no session server first: they run while it boots.
-    items.sort(key=needs_server)
+def page_order(config: pytest.Config) -> dict[str, int]:
+    """The pages in the order of the site's navigation (mkdocs.yml)."""
+    mkdocs_yml = (config.rootpath / "mkdocs.yml").read_text()
+    nav = re.findall(r"^\s+- [^:]+: (\w+)\.md$", mkdocs_yml, re.M)
+    return {page: index for index, page in enumerate(nav)}
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    # Tests that need no session server first: they run while it boots. The tests of
+    # each page in the order of the pages, as a reader goes through them.
+    order = page_order(config)
+
+    def key(item: pytest.Item) -> tuple[bool, int]:
+        module = Path(str(item.fspath)).stem
+        page = module.removeprefix("test_").removesuffix("_page")
+        return needs_server(item), order.get(page, -1)
+
+    items.sort(key=key)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

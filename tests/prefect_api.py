@@ -103,3 +103,14 @@ def wait_for_log(run_id: UUID | str, message: str, timeout: float = 30) -> list[
         timeout=timeout,
         what=f"the log line {message!r} of flow run {run_id}",
     )
+
+
+def wait_until_polled(deployment_name: str, timeout: float = 60):
+    """A served deployment once its `serve` process has started asking for work."""
+    return eventually(
+        lambda: (
+            (found := deployment(deployment_name)).last_polled is not None and found
+        ),
+        timeout=timeout,
+        what=f"the serve process of {deployment_name} polling the server",
+    )

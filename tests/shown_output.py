@@ -89,6 +89,13 @@ def mask(text: str) -> str:
     return text
 
 
+def _blank_runs_as_one(lines: list[str]) -> list[str]:
+    """Runs of blank lines count as one: an optional block left out leaves its
+    surrounding blank lines behind."""
+    text = "\n".join(lines).strip("\n")
+    return re.sub(r"\n{3,}", "\n\n", text).splitlines()
+
+
 def difference(
     recorded: str,
     fresh: str,
@@ -100,14 +107,16 @@ def difference(
     """An empty string when `fresh` matches `recorded`, else a readable diff.
 
     Lines matching a pattern in `optional` may be in one and not in the other: they
-    are there or not depending on a race (`--watch` may start listening just before
-    or just after the run's first event).
+    are there or not depending on a race, or on what else runs (`--watch` may start
+    listening after the run's first events; `prefect deploy` hints at starting a
+    worker unless one polled the pool lately).
     """
     old, new = mask(recorded).splitlines(), mask(fresh).splitlines()
     if optional:
         racy = re.compile("|".join(optional))
         old = [line for line in old if not racy.search(line)]
         new = [line for line in new if not racy.search(line)]
+    old, new = _blank_runs_as_one(old), _blank_runs_as_one(new)
     if not ordered:
         # Parallel work logs in whatever order it finishes: compare the lines, not
         # their order.

@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import pytest
-from commands import REPO, RUNS, SNIPPETS, check_run
+from commands import REPO, RUNS, SNIPPETS, Result, Run, Terminal
 
 GENERIC_RUNS = [run for run in RUNS if not run.dedicated]
 
 
-@pytest.mark.parametrize("run", GENERIC_RUNS, ids=lambda run: run.id)
-def test_command(run, prefect_server, update_outputs: bool) -> None:
-    check_run(
-        run,
+def terminal_for(run: Run, prefect_server) -> Terminal:
+    """In the snippet's folder, against the session's server."""
+    return Terminal(
         cwd=(REPO / run.command).parent,
         home=prefect_server.home,
         api_url=prefect_server.api_url,
-        update=update_outputs,
+    )
+
+
+@pytest.fixture(scope="module")
+def started(prefect_server) -> Iterator[dict[Run, Future[Result]]]:
+    """All the generic runs, started together, three at a time: they do not depend
+    on each other, and each spends most of its time importing Prefect."""
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        yield {
+            run: pool.submit(terminal_for(run, prefect_server).run_as_registered, run)
+            for run in GENERIC_RUNS
+        }
+
+
+@pytest.mark.parametrize("run", GENERIC_RUNS, ids=lambda run: run.id)
+def test_command(run: Run, started, prefect_server, update_outputs: bool) -> None:
+    terminal_for(run, prefect_server).check(
+        run, update=update_outputs, result=started[run].result(timeout=300)
     )
 
 

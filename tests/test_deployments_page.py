@@ -105,12 +105,17 @@ def test_a_worker_runs_the_deployment(
 
 @pytest.fixture(scope="module")
 def at_once(
-    terminal: Terminal, worker: Background, session_dir: Path, update_outputs: bool
+    terminal: Terminal,
+    worker: Background,
+    session_dir: Path,
+    update_outputs: bool,
+    unattended: Future,
 ) -> Iterator[dict[str, Future[Result]]]:
     """The rest of the page's commands, all started at once, as from several terminals.
 
     Each is independent of the others once greet.py is deployed; run together they
     take the time of the slowest instead of the sum. Each test below checks its own.
+    (`unattended`, the architecture page's Late run, waits in the background too.)
     """
     # At a terminal, `prefect deploy` asks about schedules (none for this one) and
     # offers to save the new deployment in prefect.yaml, next to hello-deployment.
@@ -132,6 +137,7 @@ def at_once(
 
     def run_served() -> Result:
         serving.wait_for(SERVE_BANNER_END)
+        api.wait_until_polled("hello-flow/hello-served")  # as a reader, a moment later
         return terminal.run(f"{D}/run_served.sh")
 
     with serving, ThreadPoolExecutor(max_workers=8) as pool:
@@ -149,15 +155,17 @@ def at_once(
         }
         started["run_served.sh"] = pool.submit(run_served)
         started["serving"] = serving
-        started["serve.sh"] = pool.submit(
-            lambda: Result(
-                0, serving.output[: serving.wait_for(SERVE_BANNER_END).end()]
-            )
-        )
+        started["serve.sh"] = pool.submit(banner_of, serving)
         yield started
 
 
 SERVE_BANNER_END = r"You can also run your flow via the Prefect UI: .*\n"
+
+
+def banner_of(serving: Background) -> Result:
+    """What `serve` printed, up to the end of its banner."""
+    end = serving.wait_for(SERVE_BANNER_END).end()
+    return Result(0, serving.output[:end])
 
 
 def check(terminal: Terminal, at_once: dict, command: str, update: bool) -> Result:
