@@ -1,6 +1,6 @@
 """Measure what Prefect and this site's tests cost on this machine, and print it.
 
-    uv run python scripts/speed.py            # everything (about 10 minutes)
+    uv run python scripts/speed.py            # everything (about 12 minutes)
     uv run python scripts/speed.py --no-naive # skip the slow naive baseline
 
 It measures, on the machine it runs on:
@@ -9,7 +9,9 @@ It measures, on the machine it runs on:
   running server (the figures the "Your first flow" page shows);
 - the snippet tests (`pytest tests/test_snippets.py`: one process, one server) next to
   the naive way of checking the same snippets: each one run as `python FILE` with no
-  server, so that each starts its own temporary server.
+  server, so that each starts its own temporary server;
+- the server-path tests (the pages on the server, deployments, work pools and
+  scheduling) and the whole suite, each in one pytest process.
 
 It prints a table and writes the figures to docs/data/speed.json, which the pages read
 when the site is built. Times are wall-clock medians; compare them as ratios, the
@@ -133,6 +135,31 @@ def measure_snippet_tests(naive: bool, scratch: Path) -> dict:
     return result
 
 
+SERVER_PATH = [
+    "tests/test_server_page.py",
+    "tests/test_deployments_page.py",
+    "tests/test_architecture_page.py",
+    "tests/test_scheduling_page.py",
+]
+
+
+def measure_suites(scratch: Path) -> dict:
+    """Wall times of parts of the suite, each in its own pytest process."""
+    env = base_env(scratch / "unused-home")
+    pytest = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-o",
+        f"cache_dir={scratch / 'cache'}",
+    ]
+    return {
+        "server_path_s": timed([*pytest, *SERVER_PATH], env=env),
+        "whole_suite_s": timed(pytest, env=env),
+    }
+
+
 def machine() -> str:
     return (
         f"{os.cpu_count()} CPU cores, {platform.system()} {platform.machine()}, "
@@ -161,6 +188,7 @@ def main() -> None:
         scratch = Path(tmp)
         hello = measure_hello_flow(args.repeats, scratch)
         snippets = measure_snippet_tests(not args.no_naive, scratch)
+        suites = measure_suites(scratch)
 
     print(f"Machine: {machine()}")
     print(f"{'what':<58} {'seconds':>8}")
@@ -201,9 +229,15 @@ def main() -> None:
         "machine": machine(),
         "hello_flow": hello,
         "snippet_tests": snippets,
+        "suites": suites,
     }
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text(json.dumps(figures, indent=2) + "\n")
+    print(
+        f"{'server-path tests (4 pages, one pytest process)':<58} "
+        f"{suites['server_path_s']:>8.1f}"
+    )
+    print(f"{'the whole suite (uv run pytest)':<58} {suites['whole_suite_s']:>8.1f}")
     print(f"wrote {OUTPUT.relative_to(REPO)}")
 
 

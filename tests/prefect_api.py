@@ -114,3 +114,17 @@ def wait_until_polled(deployment_name: str, timeout: float = 60):
         timeout=timeout,
         what=f"the serve process of {deployment_name} polling the server",
     )
+
+
+def assert_paused_as_reported(deployment_name: str, serve_output: str) -> bool:
+    """Check what a stopped `serve` says about pausing its deployment.
+
+    Stopped with Ctrl-C, `serve` tries to pause its deployment. The attempt can be cut
+    short (seen under load: "Pausing all deployments..." and nothing after), so the
+    pages promise only this: the deployment is paused exactly when `serve` says so.
+    Returns whether it was.
+    """
+    assert "Pausing all deployments..." in serve_output, serve_output
+    said_so = "All deployments have been paused!" in serve_output
+    assert deployment(deployment_name).paused == said_so, serve_output
+    return said_so

@@ -244,6 +244,6 @@ def test_serve_runs_its_flow_without_a_worker_or_pool(
     assert api.flow_run(run_id).state.type.value == "COMPLETED"
     api.wait_for_log(run_id, "Hello, world!")
     assert api.deployment("hello-flow/hello-served").work_pool_name is None  # no pool
-    # Ctrl-C stops it; its deployment stays, paused.
-    at_once["serving"].stop()
-    assert api.deployment("hello-flow/hello-served").paused
+    # Ctrl-C stops it; its deployment stays, paused when `serve` says so.
+    output = at_once["serving"].stop()
+    api.assert_paused_as_reported("hello-flow/hello-served", output)
