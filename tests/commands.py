@@ -161,6 +161,26 @@ RUNS = [
     dedicated(f"{S}/scheduling/deploy_schedules_yaml.sh", tty=True, **DEPLOY),
     dedicated(f"{S}/scheduling/deploy_with_schedules.sh", tty=True, **DEPLOY),
     dedicated(f"{S}/scheduling/serve_every_minute.sh"),
+    # infrastructure.md: test_infrastructure_page.py
+    dedicated(f"{S}/infrastructure/add_prefect_dask.sh", output=False),
+    dedicated(f"{S}/infrastructure/send_tasks.sh"),
+    dedicated(
+        f"{S}/infrastructure/send_tasks.sh",
+        f"{S}/infrastructure/send_tasks_no_worker.out",
+        returncode=1,
+    ),
+    dedicated(f"{S}/infrastructure/serve_tasks.sh"),
+    dedicated(f"{S}/infrastructure/task_worker.sh", output=False),
+    dedicated(f"{S}/infrastructure/deploy_to_gpu.sh"),
+    dedicated(f"{S}/infrastructure/gpu_worker.sh", output=False),
+    dedicated(f"{S}/infrastructure/run_pipeline.sh"),
+    dedicated(f"{S}/infrastructure/create_pool_types.sh"),
+    dedicated(f"{S}/infrastructure/pool_variables.sh"),
+    dedicated(f"{S}/infrastructure/deploy_to_docker.sh"),
+    dedicated(f"{S}/infrastructure/run_dask_no_cluster.sh", returncode=1),
+    dedicated(f"{S}/infrastructure/dask_scheduler.sh", output=False),
+    dedicated(f"{S}/infrastructure/dask_worker.sh", output=False),
+    dedicated(f"{S}/infrastructure/run_dask_cluster.sh"),
     # parallel.md
     shown(f"{S}/parallel/run_parallel_tasks.sh", ordered=False),
     shown(f"{S}/parallel/run_unresolved_futures.sh"),
@@ -177,6 +197,13 @@ COMMAND_ONLY = {
     "snippets/scheduling/upcoming_runs.py",
     "snippets/scheduling/deploy_with_schedules.py",
     "snippets/scheduling/serve_every_minute.py",
+    "snippets/infrastructure/send_tasks.py",
+    "snippets/infrastructure/task_worker.py",
+    "snippets/infrastructure/gpu_pipeline.py",
+    "snippets/infrastructure/deploy_to_gpu.py",
+    "snippets/infrastructure/pool_variables.py",
+    "snippets/infrastructure/deploy_to_docker.py",
+    "snippets/infrastructure/dask_cluster.py",
 }
 
 RUNS_BY_COMMAND: dict[str, list[Run]] = {}

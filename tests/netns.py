@@ -14,12 +14,14 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from prefect_server import stop_process
 
 
 class PrivateNetwork:
     def __init__(self) -> None:
+        self.bridges: list[subprocess.Popen] = []
         # A process that only holds the namespace open; commands join it by its PID.
         self.holder = subprocess.Popen(
             [
@@ -100,7 +102,31 @@ class PrivateNetwork:
             time.sleep(0.2)
         raise TimeoutError(f"{api_url}/health did not answer within {timeout} s")
 
+    def forward(self, inside_port: int, outside_port: int) -> None:
+        """Make 127.0.0.1:`inside_port` in the namespace reach 127.0.0.1:`outside_port`
+        of this machine (the session's Prefect server, on the reader's 4200)."""
+        bridge = subprocess.Popen(
+            [
+                sys.executable,
+                str(Path(__file__).with_name("port_bridge.py")),
+                f"/proc/{self.holder.pid}/ns/net",
+                str(inside_port),
+                str(outside_port),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.bridges.append(bridge)
+        first = bridge.stdout.readline().decode(errors="replace")
+        if first.strip() != "ready":
+            stop_process(bridge, (signal.SIGTERM,))
+            raise RuntimeError(f"the port bridge did not start: {first}")
+
     def close(self) -> None:
+        for bridge in self.bridges:
+            stop_process(bridge, (signal.SIGTERM,))
         stop_process(self.holder, (signal.SIGTERM,))
 
     def __enter__(self) -> PrivateNetwork:

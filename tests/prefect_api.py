@@ -128,3 +128,70 @@ def assert_paused_as_reported(deployment_name: str, serve_output: str) -> bool:
     said_so = "All deployments have been paused!" in serve_output
     assert deployment(deployment_name).paused == said_so, serve_output
     return said_so
+
+
+def task_runs(task_name: str, *, flow_run_id: UUID | str | None = None) -> list:
+    """Runs of the task called `task_name` (of one flow run, if given), oldest first."""
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterId,
+        TaskRunFilter,
+        TaskRunFilterName,
+    )
+    from prefect.client.schemas.sorting import TaskRunSort
+
+    runs_of_flow = (
+        FlowRunFilter(id=FlowRunFilterId(any_=[UUID(str(flow_run_id))]))
+        if flow_run_id
+        else None
+    )
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=runs_of_flow,
+            task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=task_name)),
+            sort=TaskRunSort.EXPECTED_START_TIME_ASC,
+            limit=200,
+        )
+    # a task's runs are named after it, alone or with a suffix: count_words, square-3ab
+    return [
+        run
+        for run in runs
+        if run.name == task_name or run.name.startswith(f"{task_name}-")
+    ]
+
+
+def flow_runs_of(flow_name: str) -> list[FlowRun]:
+    """Every run of the flow called `flow_name`, oldest first."""
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.client.schemas.sorting import FlowRunSort as Sort
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
+            sort=Sort.EXPECTED_START_TIME_ASC,
+            limit=200,
+        )
+
+
+def task_run(run_id: UUID | str):
+    with get_client(sync_client=True) as client:
+        return client.read_task_run(UUID(str(run_id)))
+
+
+def deployment_refused(flow_name: str, pool: str, *, job_variables: dict) -> str:
+    """Ask the server for a deployment it must refuse; return its message."""
+    from prefect.exceptions import PrefectHTTPStatusError
+
+    with get_client(sync_client=True) as client:
+        flow_id = client.create_flow_from_name(flow_name)
+        try:
+            client.create_deployment(
+                flow_id=flow_id,
+                name="refused",
+                work_pool_name=pool,
+                entrypoint="gpu_pipeline.py:train_model",
+                job_variables=job_variables,
+            )
+        except PrefectHTTPStatusError as refused:
+            return str(refused)
+    raise AssertionError(f"the server accepted job variables {job_variables}")

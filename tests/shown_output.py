@@ -36,6 +36,8 @@ VOLATILE = [
     (re.compile(r"(Task run '[\w.]+)-[0-9a-f]{3}'"), r"\1-<id>'"),
     # a spinner's frame: ⠋ Checking API connectivity...
     (re.compile(r"^[\u2800-\u28ff] ", re.MULTILINE), "<spinner> "),
+    # <distributed.comm.tcp.TCPConnector object at 0x7f61b94fe120>
+    (re.compile(r" object at 0x[0-9a-f]+>"), " object at 0x…>"),
     (
         re.compile(r"Still processing items: \d+ items"),
         "Still processing items: N items",

@@ -4,6 +4,7 @@ output checked against the `#>` lines written under its prints."""
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -87,12 +88,29 @@ def imported_packages(path: Path) -> set[str]:
     return names
 
 
+def added_by_the_page(folder: Path) -> set[str]:
+    """Packages the page has the reader add (`uv add NAME` in one of its commands),
+    as they are imported: prefect-dask is `prefect_dask`."""
+    names: set[str] = set()
+    for command in folder.glob("*.sh"):
+        for match in re.finditer(r"^uv add ([\w-]+)$", command.read_text(), re.M):
+            names.add(match.group(1).replace("-", "_"))
+    return names
+
+
 def test_snippets_need_nothing_but_prefect() -> None:
-    # A reader copies a snippet into a project that has only Prefect installed; this
-    # repository's environment has more (MkDocs, pytest), which must not leak in.
+    # A reader copies a snippet into a project that has only Prefect installed, and
+    # what its page has them add; this repository's environment has more (MkDocs,
+    # pytest), which must not leak in. A snippet may import the files shown beside
+    # it on its page.
     allowed = set(sys.stdlib_module_names) | {"prefect"}
     extra = {
-        snippet_id(path): sorted(imported_packages(path) - allowed)
+        snippet_id(path): sorted(
+            imported_packages(path)
+            - allowed
+            - added_by_the_page(path.parent)
+            - {sibling.stem for sibling in path.parent.glob("*.py")}
+        )
         for path in PYTHON_SNIPPETS
     }
     assert {name: pkgs for name, pkgs in extra.items() if pkgs} == {}

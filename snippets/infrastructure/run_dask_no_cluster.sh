@@ -1,0 +1,1 @@
+DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s uv run python dask_cluster.py

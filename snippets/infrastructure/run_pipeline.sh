@@ -1,0 +1,1 @@
+uv run python gpu_pipeline.py

@@ -1,0 +1,1 @@
+uv run python send_tasks.py

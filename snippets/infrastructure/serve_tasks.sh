@@ -1,0 +1,1 @@
+uv run prefect task serve background_tasks.py:count_words
