@@ -40,6 +40,9 @@ class Run:
     """False when the lines come in a different order each time (parallel work)."""
     optional: tuple[str, ...] = ()
     """Patterns of lines that a run prints or not, depending on a race."""
+    figures: tuple[str, ...] = ()
+    """Patterns of lines whose numbers are measurements (counts, seconds): the page
+    shows those of the last refresh; a new run must say the same with its own."""
     dedicated: bool = False
     """True when a dedicated test runs it, in the environment it needs. The generic
     test runs the others in the snippet's folder against the session's server."""
@@ -89,6 +92,14 @@ WORKER_HINT = (
     r"^\s+\$ prefect worker start --pool '[\w-]+'$",
 )
 DEPLOY = {"optional": WORKER_HINT}
+# The load test's measurements: how long it took, and which worker took how many.
+LOAD = {
+    "figures": (
+        r"^Queued \d+ runs of .* in [\d.]+ s$",
+        r"^All \d+ ended within \d+ s:$",
+        r"^ +worker-[ab] started \d+$",
+    )
+}
 RUNS = [
     # install.md: the reader's new project, reader_fixtures.installed
     dedicated(f"{S}/install/create_project.sh", output=False),
@@ -181,6 +192,35 @@ RUNS = [
     dedicated(f"{S}/infrastructure/dask_scheduler.sh", output=False),
     dedicated(f"{S}/infrastructure/dask_worker.sh", output=False),
     dedicated(f"{S}/infrastructure/run_dask_cluster.sh"),
+    # scaling.md: test_scaling_page.py, in a private network with a real PostgreSQL
+    dedicated(f"{S}/scaling/create_database.sh", tty=True),
+    dedicated(f"{S}/scaling/use_postgres.sh"),
+    dedicated(f"{S}/scaling/server_wrong_password.sh", returncode=3),
+    dedicated(f"{S}/scaling/server_workers.sh", returncode=1),
+    dedicated(
+        f"{S}/scaling/server_workers.sh",
+        f"{S}/scaling/server_workers_sqlite.out",
+        returncode=1,
+    ),
+    dedicated(f"{S}/scaling/server_start.sh", output=False),
+    dedicated(f"{S}/scaling/server_api_only.sh", output=False),
+    dedicated(f"{S}/scaling/server_services.sh", output=False),
+    dedicated(f"{S}/scaling/deploy_load_test.sh", output=False),
+    dedicated(f"{S}/scaling/worker_a.sh", output=False),
+    dedicated(f"{S}/scaling/worker_b.sh", output=False),
+    dedicated(
+        f"{S}/scaling/load_test.sh", f"{S}/scaling/load_test_postgres.out", **LOAD
+    ),
+    dedicated(f"{S}/scaling/load_test.sh", f"{S}/scaling/load_test_sqlite.out", **LOAD),
+    dedicated(f"{S}/scaling/pool_limits.sh"),
+    dedicated(f"{S}/scaling/run_limited_queries.sh"),
+    dedicated(
+        f"{S}/scaling/run_limited_queries.sh",
+        f"{S}/scaling/limited_queries_no_limit.out",
+        returncode=1,
+    ),
+    dedicated(f"{S}/scaling/gcl_create.sh"),
+    dedicated(f"{S}/scaling/use_sqlite.sh"),
     # parallel.md
     shown(f"{S}/parallel/run_parallel_tasks.sh", ordered=False),
     shown(f"{S}/parallel/run_unresolved_futures.sh"),
@@ -204,6 +244,9 @@ COMMAND_ONLY = {
     "snippets/infrastructure/pool_variables.py",
     "snippets/infrastructure/deploy_to_docker.py",
     "snippets/infrastructure/dask_cluster.py",
+    "snippets/scaling/deploy_load_test.py",
+    "snippets/scaling/load_test.py",
+    "snippets/scaling/limited_queries.py",
 }
 
 RUNS_BY_COMMAND: dict[str, list[Run]] = {}
@@ -442,6 +485,7 @@ class Terminal:
                 update=update,
                 ordered=run.ordered,
                 optional=run.optional,
+                figures=run.figures,
                 what=f"the output of {run.command}",
             )
         return result
@@ -454,6 +498,7 @@ def assert_shown(
     update: bool,
     ordered: bool = True,
     optional: tuple[str, ...] = (),
+    figures: tuple[str, ...] = (),
     what: str = "",
 ) -> None:
     """`fresh` (already presented) still matches the file a page shows."""
@@ -463,6 +508,7 @@ def assert_shown(
         update=update,
         ordered=ordered,
         optional=optional,
+        figures=figures,
         label=shown_file,
     )
     assert not diff, (

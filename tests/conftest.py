@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from prefect_server import PrefectServer
 
-pytest_plugins = ["reader_fixtures"]
+pytest_plugins = ["reader_fixtures", "scaling_scenario"]
 
 SERVER = pytest.StashKey[PrefectServer]()
 SESSION_DIR = pytest.StashKey[Path]()
@@ -141,3 +141,18 @@ def session_dir(pytestconfig: pytest.Config) -> Path:
 def update_outputs(pytestconfig: pytest.Config) -> bool:
     """`--update-examples`: rewrite the shown outputs instead of checking them."""
     return bool(pytestconfig.getoption("update_examples"))
+
+
+# Long scenarios that need nothing from the session's server (they run their own, in
+# a private network): when a selected test uses one, it starts with the session, in
+# the background, and uses the time other tests spend waiting on workers and polls.
+EARLY = ["scaling"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def start_early_scenarios(request: pytest.FixtureRequest) -> None:
+    for name in EARLY:
+        if any(
+            name in getattr(item, "fixturenames", ()) for item in request.session.items
+        ):
+            request.getfixturevalue(name)

@@ -105,13 +105,21 @@ class PrivateNetwork:
     def forward(self, inside_port: int, outside_port: int) -> None:
         """Make 127.0.0.1:`inside_port` in the namespace reach 127.0.0.1:`outside_port`
         of this machine (the session's Prefect server, on the reader's 4200)."""
+        self._bridge("out", str(inside_port), str(outside_port))
+
+    def reach(self, inside_port: int) -> int:
+        """A port of this machine's 127.0.0.1 that reaches 127.0.0.1:`inside_port` in
+        the namespace: for the tests to ask a server that runs in there."""
+        return self._bridge("in", str(inside_port))
+
+    def _bridge(self, direction: str, *ports: str) -> int:
         bridge = subprocess.Popen(
             [
                 sys.executable,
                 str(Path(__file__).with_name("port_bridge.py")),
+                direction,
                 f"/proc/{self.holder.pid}/ns/net",
-                str(inside_port),
-                str(outside_port),
+                *ports,
             ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -120,9 +128,10 @@ class PrivateNetwork:
         )
         self.bridges.append(bridge)
         first = bridge.stdout.readline().decode(errors="replace")
-        if first.strip() != "ready":
+        if not first.startswith("ready "):
             stop_process(bridge, (signal.SIGTERM,))
             raise RuntimeError(f"the port bridge did not start: {first}")
+        return int(first.split()[1])
 
     def close(self) -> None:
         for bridge in self.bridges:

@@ -1,13 +1,18 @@
-"""Forward a port inside a network namespace to a port of this machine's loopback.
+"""Relay TCP connections between a network namespace and this machine's loopback.
 
-    python port_bridge.py NETNS_PATH INSIDE_PORT OUTSIDE_PORT
+    python port_bridge.py out NETNS_PATH INSIDE_PORT OUTSIDE_PORT
+    python port_bridge.py in NETNS_PATH INSIDE_PORT
 
-Listens on 127.0.0.1:INSIDE_PORT in the namespace whose file is NETNS_PATH
-(/proc/PID/ns/net) and relays each connection to 127.0.0.1:OUTSIDE_PORT outside it:
-commands in a private network reach the session's Prefect server on the port a reader
-has, 4200. A socket stays in the namespace it was made in, so this process makes the
-listening socket in there and every other socket out here. Prints "ready" once
-listening; runs until stopped.
+`out`: listen on 127.0.0.1:INSIDE_PORT in the namespace whose file is NETNS_PATH
+(/proc/PID/ns/net) and relay each connection to 127.0.0.1:OUTSIDE_PORT out here, so
+that commands in a private network reach the session's Prefect server on the port a
+reader has, 4200. `in`: listen on a free port of 127.0.0.1 out here and relay each
+connection to 127.0.0.1:INSIDE_PORT in the namespace, so that the tests can ask a
+server running in there.
+
+A socket belongs to the namespace it was made in: this process makes the sockets that
+belong in there while it has entered the namespace, and every other socket out here.
+It prints "ready PORT" (the port it listens on) once listening; it runs until stopped.
 """
 
 from __future__ import annotations
@@ -16,21 +21,23 @@ import asyncio
 import os
 import socket
 import sys
+from collections.abc import Callable
+from contextlib import contextmanager
 
 
-def listen_inside(netns_path: str, port: int) -> socket.socket:
+@contextmanager
+def entered(netns_path: str):
     home = os.open("/proc/self/ns/net", os.O_RDONLY)
     target = os.open(netns_path, os.O_RDONLY)
     try:
         os.setns(target, os.CLONE_NEWNET)
         try:
-            listener = socket.create_server(("127.0.0.1", port))
+            yield
         finally:
             os.setns(home, os.CLONE_NEWNET)
     finally:
         os.close(home)
         os.close(target)
-    return listener
 
 
 async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -44,25 +51,43 @@ async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> No
         writer.close()
 
 
-async def main(netns_path: str, inside_port: int, outside_port: int) -> None:
+async def serve(listener: socket.socket, connect: Callable[[], socket.socket]) -> None:
     async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         try:
-            up_reader, up_writer = await asyncio.open_connection(
-                "127.0.0.1", outside_port
-            )
+            upstream = connect()
+            up_reader, up_writer = await asyncio.open_connection(sock=upstream)
         except OSError:
             writer.close()
             return
         await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
 
-    listener = listen_inside(netns_path, inside_port)
     server = await asyncio.start_server(relay, sock=listener)
-    print("ready", flush=True)
+    print(f"ready {listener.getsockname()[1]}", flush=True)
     async with server:
         await server.serve_forever()
 
 
-if __name__ == "__main__":
-    if len(sys.argv) != 4:
+def main(argv: list[str]) -> None:
+    if len(argv) == 4 and argv[0] == "out":
+        netns_path, inside, outside = argv[1], int(argv[2]), int(argv[3])
+        with entered(netns_path):
+            listener = socket.create_server(("127.0.0.1", inside))
+
+        def connect() -> socket.socket:
+            return socket.create_connection(("127.0.0.1", outside))
+
+    elif len(argv) == 3 and argv[0] == "in":
+        netns_path, inside = argv[1], int(argv[2])
+        listener = socket.create_server(("127.0.0.1", 0))
+
+        def connect() -> socket.socket:
+            with entered(netns_path):
+                return socket.create_connection(("127.0.0.1", inside))
+
+    else:
         sys.exit(__doc__)
-    asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
+    asyncio.run(serve(listener, connect))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

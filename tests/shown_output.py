@@ -67,8 +67,9 @@ def present(
     out: list[str] = []
     in_traceback = False
     for line in text.splitlines():
-        if line.startswith("Traceback (most recent call last):"):
-            out += [line, "  ..."]
+        # also "ERROR:    Traceback (...)", as uvicorn logs one
+        if line.rstrip().endswith("Traceback (most recent call last):"):
+            out += [line.rstrip(), "  ..."]
             in_traceback = True
             continue
         if in_traceback and (line.startswith(" ") or not line.strip()):
@@ -105,6 +106,7 @@ def difference(
     label: str,
     ordered: bool = True,
     optional: tuple[str, ...] = (),
+    figures: tuple[str, ...] = (),
 ) -> str:
     """An empty string when `fresh` matches `recorded`, else a readable diff.
 
@@ -118,6 +120,16 @@ def difference(
         racy = re.compile("|".join(optional))
         old = [line for line in old if not racy.search(line)]
         new = [line for line in new if not racy.search(line)]
+    if figures:
+        # measurements: the same sentence, whatever the numbers
+        measured = re.compile("|".join(figures))
+        old, new = (
+            [
+                re.sub(r"\d+(\.\d+)?", "<n>", line) if measured.search(line) else line
+                for line in lines
+            ]
+            for lines in (old, new)
+        )
     old, new = _blank_runs_as_one(old), _blank_runs_as_one(new)
     if not ordered:
         # Parallel work logs in whatever order it finishes: compare the lines, not
@@ -142,6 +154,7 @@ def check_or_update(
     update: bool,
     ordered: bool = True,
     optional: tuple[str, ...] = (),
+    figures: tuple[str, ...] = (),
     label: str | None = None,
 ) -> str:
     """Compare a fresh, presented output with the file a page shows.
@@ -158,5 +171,10 @@ def check_or_update(
     if not output_file.exists():
         return f"{label} does not exist: run `uv run pytest --update-examples`"
     return difference(
-        output_file.read_text(), fresh, label=label, ordered=ordered, optional=optional
+        output_file.read_text(),
+        fresh,
+        label=label,
+        ordered=ordered,
+        optional=optional,
+        figures=figures,
     )

@@ -1,0 +1,1 @@
+uv run prefect gcl create database --limit 2

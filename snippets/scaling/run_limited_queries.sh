@@ -1,0 +1,1 @@
+uv run python limited_queries.py

@@ -1,0 +1,1 @@
+uv run prefect config unset PREFECT_SERVER_DATABASE_CONNECTION_URL
