@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -54,6 +55,17 @@ class Run:
     @property
     def id(self) -> str:
         return self.output or self.command
+
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def id_after(label: str, output: str) -> str:
+    """The id a command printed right after `label`: "UUID: " in the table of a
+    created run, "/runs/flow-run/" in the link a flow run logs."""
+    found = re.search(re.escape(label) + f"({UUID})", output)
+    assert found, f"no id after {label!r} in:\n{output}"
+    return found.group(1)
 
 
 def _out(command: str) -> str:
@@ -529,6 +541,11 @@ def assert_shown(
         f"{what or shown_file} no longer matches {shown_file}:\n{diff}\n"
         "If the change is expected, refresh it: uv run pytest --update-examples"
     )
+
+
+def part(parts: dict[str, Future[Scenario]], name: str) -> Scenario:
+    """The scenario `name` of a page whose parts run at the same time, once done."""
+    return parts[name].result(timeout=600)
 
 
 @dataclass

@@ -14,6 +14,7 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -101,12 +102,12 @@ class ThrowawayPostgres:
         if self.pid is not None:
             # SIGINT: PostgreSQL's fast shutdown (end sessions, then stop).
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, 2)
+                os.kill(self.pid, signal.SIGINT)
             deadline = time.monotonic() + 60
             while running(self.pid) and time.monotonic() < deadline:
                 time.sleep(0.1)
             if running(self.pid):
-                os.kill(self.pid, 9)
+                os.kill(self.pid, signal.SIGKILL)
             self.pid = None
         shutil.rmtree(self.root, ignore_errors=True)
 

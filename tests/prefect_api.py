@@ -178,7 +178,9 @@ def task_run(run_id: UUID | str):
         return client.read_task_run(UUID(str(run_id)))
 
 
-def deployment_refused(flow_name: str, pool: str, *, job_variables: dict) -> str:
+def deployment_refused(
+    flow_name: str, pool: str, *, entrypoint: str, job_variables: dict
+) -> str:
     """Ask the server for a deployment it must refuse; return its message."""
     from prefect.exceptions import PrefectHTTPStatusError
 
@@ -189,7 +191,7 @@ def deployment_refused(flow_name: str, pool: str, *, job_variables: dict) -> str
                 flow_id=flow_id,
                 name="refused",
                 work_pool_name=pool,
-                entrypoint="gpu_pipeline.py:train_model",
+                entrypoint=entrypoint,
                 job_variables=job_variables,
             )
         except PrefectHTTPStatusError as refused:

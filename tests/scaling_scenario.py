@@ -11,7 +11,6 @@ background, and the page's tests (test_scaling_page.py) check what it recorded.
 
 from __future__ import annotations
 
-import re
 import shutil
 import signal
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from commands import REPO, Background, Scenario, Terminal
+from commands import REPO, Background, Scenario, Terminal, id_after
 from netns import PrivateNetwork
 from postgres import ThrowawayPostgres
 from pty_session import ENTER, Question
@@ -37,8 +36,6 @@ if TYPE_CHECKING:
 SC = "snippets/scaling"
 SUPERUSER_PASSWORD = "postgres-password"  # what the reader gave their PostgreSQL
 API = "http://127.0.0.1:4200/api"
-RUNS = 50
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 def ask(port: int) -> SyncPrefectClient:
@@ -137,7 +134,7 @@ def tasks_recorded(terminal: Terminal, port: int, timeout: float) -> dict:
 
     ran = terminal.run("snippets/tasks/run_hello_tasks.sh")
     assert ran.returncode == 0, ran.output
-    run_id = re.search(rf"/runs/flow-run/({UUID})", ran.output).group(1)
+    run_id = id_after("/runs/flow-run/", ran.output)
     found: dict = {}
     deadline = time.monotonic() + timeout
     with ask(port) as client:

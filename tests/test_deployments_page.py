@@ -3,7 +3,6 @@ with a real process worker and a real `serve` process."""
 
 from __future__ import annotations
 
-import re
 import signal
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -11,12 +10,11 @@ from pathlib import Path
 
 import prefect_api as api
 import pytest
-from commands import Background, Result, Terminal, assert_shown
+from commands import Background, Result, Terminal, assert_shown, id_after
 from pty_session import ENTER, Question
 from reader_fixtures import FAST_POLLING, Deployed, the_run
 
 D = "snippets/deployments"
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +36,7 @@ def worker(terminal: Terminal, session_dir: Path) -> Iterator[Background]:
 
 
 def created_run_id(output: str) -> str:
-    return re.search(rf"UUID: ({UUID})", output).group(1)
+    return id_after("UUID: ", output)
 
 
 def test_the_interactive_deploy_asks_what_the_page_shows(

@@ -4,7 +4,6 @@ server."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import signal
 from collections.abc import Iterator
@@ -13,13 +12,12 @@ from pathlib import Path
 
 import prefect_api as api
 import pytest
-from commands import REPO, Result, Scenario, Terminal
+from commands import REPO, Result, Scenario, Terminal, id_after, part
 from netns import PrivateNetwork
 from reader_fixtures import FAST_POLLING, Deployed, Installed, step
 
 INF = "snippets/infrastructure"
 STOP = (signal.SIGINT, signal.SIGTERM)
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 def background_tasks(scenario: Scenario, logs: Path) -> Scenario:
@@ -125,10 +123,6 @@ def parts(
         }
 
 
-def part(parts: dict[str, Future[Scenario]], name: str) -> Scenario:
-    return parts[name].result(timeout=600)
-
-
 def test_adding_prefect_dask(installed: Installed) -> None:
     added = step(installed.terminal, f"{INF}/add_prefect_dask.sh")
     assert added.result.returncode == 0, added.result.output
@@ -204,7 +198,10 @@ def test_work_pool_types_and_job_variables(parts: dict, update_outputs: bool) ->
     # The server checks job variables against the pool's template: the page says a
     # value of the wrong type is refused before any worker sees it.
     message = api.deployment_refused(
-        "train-model", "my-docker-pool", job_variables={"mem_limit": 4}
+        "train-model",
+        "my-docker-pool",
+        entrypoint="gpu_pipeline.py:train_model",
+        job_variables={"mem_limit": 4},
     )
     assert "4 is not valid under any of the given schemas" in message
 
@@ -214,7 +211,7 @@ def test_an_existing_dask_cluster(parts: dict, update_outputs: bool) -> None:
     dask.check(f"{INF}/run_dask_no_cluster.sh", update=update_outputs)
     dask.check(f"{INF}/run_dask_cluster.sh", update=update_outputs)
     shown = dask.results[f"{INF}/run_dask_cluster.sh"].output
-    run_id = re.search(rf"/runs/flow-run/({UUID})", shown).group(1)
+    run_id = id_after("/runs/flow-run/", shown)
     assert api.flow_run(run_id).state.is_completed()
     squares = api.task_runs("square", flow_run_id=run_id)
     assert len(squares) == 10 and all(run.state.is_completed() for run in squares)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import prefect_api as api
 import pytest
-from commands import Result, Scenario, Terminal
+from commands import Result, Scenario, Terminal, part
 from pty_session import ENTER, Question
 from reader_fixtures import FAST_POLLING, Deployed
 
@@ -126,10 +126,6 @@ def parts(
             "python": pool.submit(from_python, new()),
             "serve": pool.submit(served, new(), session_dir / "serve-every-minute.log"),
         }
-
-
-def part(parts: dict, name: str) -> Scenario:
-    return parts[name].result(timeout=600)
 
 
 def test_an_interval_schedule_runs_every_60_seconds(
