@@ -126,6 +126,8 @@ LOAD = {
         r"^ +worker-[ab] started \d+$",
     )
 }
+# Retries with jitter: each delay is drawn at random around the backoff.
+JITTER = {"figures": (r"Retry \d/\d will start [\d.]+ second\(s\) from now$",)}
 RUNS = [
     # install.md: the reader's new project, reader_fixtures.installed
     dedicated(f"{S}/install/create_project.sh", output=False),
@@ -218,6 +220,26 @@ RUNS = [
     dedicated(f"{S}/infrastructure/dask_scheduler.sh", output=False),
     dedicated(f"{S}/infrastructure/dask_worker.sh", output=False),
     dedicated(f"{S}/infrastructure/run_dask_cluster.sh"),
+    # failure.md: test_failure_page.py; the runs on a worker, on a server of their
+    # own (tests/failure_scenario.py)
+    shown(f"{S}/failure/run_retry_states.sh", **JITTER),
+    shown(f"{S}/failure/run_flow_retry.sh"),
+    shown(f"{S}/failure/run_timeouts.sh"),
+    dedicated(f"{S}/failure/run_caching.sh"),
+    dedicated(f"{S}/failure/deploy_slow_count.sh", output=False),
+    dedicated(f"{S}/failure/create_automation.sh"),
+    dedicated(f"{S}/failure/worker.sh", f"{S}/failure/worker_crashed.out"),
+    dedicated(f"{S}/failure/worker.sh", f"{S}/failure/worker_cancelled.out"),
+    dedicated(f"{S}/failure/run_slow_count.sh"),
+    dedicated(f"{S}/failure/kill_running.sh", output=False),
+    dedicated(f"{S}/failure/cancel_running.sh"),
+    dedicated(f"{S}/failure/run_history.sh", f"{S}/failure/history_crashed.out"),
+    dedicated(f"{S}/failure/run_history.sh", f"{S}/failure/history_cancelled.out"),
+    dedicated(f"{S}/failure/run_history.sh", f"{S}/failure/history_orphan.out"),
+    dedicated(f"{S}/failure/run_history.sh", f"{S}/failure/history_zombie.out"),
+    dedicated(f"{S}/failure/trigger_once.sh"),
+    dedicated(f"{S}/failure/run_without_server.sh", returncode=1),
+    dedicated(f"{S}/failure/deploy_all.sh", returncode=1),
     # scaling.md: test_scaling_page.py, in a private network with a real PostgreSQL
     dedicated(f"{S}/scaling/create_database.sh", tty=True),
     dedicated(f"{S}/scaling/use_postgres.sh"),
@@ -270,6 +292,10 @@ COMMAND_ONLY = {
     "snippets/infrastructure/pool_variables.py",
     "snippets/infrastructure/deploy_to_docker.py",
     "snippets/infrastructure/dask_cluster.py",
+    "snippets/failure/caching.py",
+    "snippets/failure/crash_zombies.py",
+    "snippets/failure/run_history.py",
+    "snippets/failure/trigger_once.py",
     "snippets/scaling/deploy_load_test.py",
     "snippets/scaling/load_test.py",
     "snippets/scaling/limited_queries.py",

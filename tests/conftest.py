@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from prefect_server import PrefectServer
 
-pytest_plugins = ["reader_fixtures", "scaling_scenario"]
+pytest_plugins = ["reader_fixtures", "scaling_scenario", "failure_scenario"]
 
 SERVER = pytest.StashKey[PrefectServer]()
 SESSION_DIR = pytest.StashKey[Path]()
@@ -33,6 +33,7 @@ SOONER = {
 }
 
 
+# --8<-- [start:configure]
 def pytest_configure(config: pytest.Config) -> None:
     # This runs before any test module is imported. Prefect reads its settings once,
     # when it is first imported, and the snippets import it into this process: the
@@ -42,6 +43,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SESSION_DIR] = session_dir
     config.stash[SERVER] = server
     os.environ.update(server.client_env())
+
+
+# --8<-- [end:configure]
 
 
 def needs_server(item: pytest.Item) -> bool:
@@ -119,6 +123,7 @@ def database_template(config: pytest.Config) -> Path | None:
     return cache.mkdir("prefect-database") / f"prefect-{version('prefect')}.db"
 
 
+# --8<-- [start:fixture]
 @pytest.fixture(scope="session")
 def prefect_server(pytestconfig: pytest.Config) -> PrefectServer:
     """The session's running Prefect server."""
@@ -132,6 +137,15 @@ def prefect_server(pytestconfig: pytest.Config) -> PrefectServer:
     return server
 
 
+# --8<-- [end:fixture]
+
+
+@pytest.fixture(scope="session")
+def database_template_path(pytestconfig: pytest.Config) -> Path | None:
+    """The cached empty database, for the other servers a session starts."""
+    return database_template(pytestconfig)
+
+
 @pytest.fixture(scope="session")
 def session_dir(pytestconfig: pytest.Config) -> Path:
     return pytestconfig.stash[SESSION_DIR]
@@ -143,10 +157,11 @@ def update_outputs(pytestconfig: pytest.Config) -> bool:
     return bool(pytestconfig.getoption("update_examples"))
 
 
-# Long scenarios that need nothing from the session's server (they run their own, in
-# a private network): when a selected test uses one, it starts with the session, in
-# the background, and uses the time other tests spend waiting on workers and polls.
-EARLY = ["scaling"]
+# Long scenarios that need nothing from the session's server (they run their own: the
+# scaling page's in a private network, the failure page's on a free port): when a
+# selected test uses one, it starts with the session, in the background, and uses the
+# time other tests spend waiting on workers and polls.
+EARLY = ["scaling", "failure_runs"]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -69,13 +69,19 @@ def test_every_command_only_snippet_is_run_by_its_command() -> None:
             f"{snippet}: no test checks #> lines in a snippet only its command runs; "
             "show its output in a .out file instead"
         )
+        # a test module and its conftest.py are run by pytest, in their folder
+        runner = "pytest" if is_pytest_file(path) else f"python {path.name}"
         runners = [
             run.command
             for run in RUNS
             if run.command.rsplit("/", 1)[0] == snippet.rsplit("/", 1)[0]
-            and f"python {path.name}" in (REPO / run.command).read_text()
+            and runner in (REPO / run.command).read_text()
         ]
         assert runners, f"no registered command runs {snippet}"
+
+
+def is_pytest_file(path: Path) -> bool:
+    return path.name == "conftest.py" or path.name.startswith("test_")
 
 
 def imported_packages(path: Path) -> set[str]:
@@ -93,7 +99,8 @@ def added_by_the_page(folder: Path) -> set[str]:
     as they are imported: prefect-dask is `prefect_dask`."""
     names: set[str] = set()
     for command in folder.glob("*.sh"):
-        for match in re.finditer(r"^uv add ([\w-]+)$", command.read_text(), re.M):
+        added = re.finditer(r"^uv add (?:--dev )?([\w-]+)$", command.read_text(), re.M)
+        for match in added:
             names.add(match.group(1).replace("-", "_"))
     return names
 

@@ -1,0 +1,1 @@
+uv run python crash_zombies.py

@@ -1,0 +1,2 @@
+uv run python caching.py
+uv run python caching.py

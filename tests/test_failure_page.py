@@ -1,0 +1,126 @@
+"""The failure page: what Prefect does when a run is killed, cancelled, loses its
+worker, or loses everything, and what bad input gets.
+
+The runs on a worker come from tests/failure_scenario.py (a server of their own,
+started with the session). Retries, timeouts, states and the missing parameter are
+snippets that the snippet tests run and check line by line (their `#>` lines), and
+their commands' outputs are checked by test_commands.py.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+
+import pytest
+from commands import Scenario
+
+F = "snippets/failure"
+
+
+@pytest.fixture(scope="module")
+def story(failure_runs: Future[Scenario], prefect_server) -> Scenario:
+    # (prefect_server: these tests run with those of the other pages that need one)
+    return failure_runs.result(timeout=900)
+
+
+def test_a_cached_task_runs_once(story: Scenario, update_outputs: bool) -> None:
+    story.check(f"{F}/run_caching.sh", update=update_outputs)
+    # two runs of the flow; the task's body wrote one line: the second run used
+    # the result the first stored
+    assert story.seen["downloads"] == "downloaded the report of 2026-11-24\n"
+
+
+def test_a_killed_process_crashes_its_run(
+    story: Scenario, update_outputs: bool
+) -> None:
+    crashed = story.seen["crashed"]
+    assert crashed.state.type.value == "CRASHED"
+    assert "SIGKILL" in crashed.state.message
+    assert story.seen["crashed process gone"]
+    story.check(
+        f"{F}/worker.sh",
+        key="worker_crashed.out",
+        output=f"{F}/worker_crashed.out",
+        update=update_outputs,
+    )
+    story.check(
+        f"{F}/run_history.sh",
+        key="history_crashed.out",
+        output=f"{F}/history_crashed.out",
+        update=update_outputs,
+    )
+
+
+def test_one_idempotency_key_one_run(story: Scenario, update_outputs: bool) -> None:
+    story.check(f"{F}/trigger_once.sh", update=update_outputs)
+    (run,) = story.seen["triggered"]  # two triggers, one run
+    assert run.state.is_completed() and run.parameters == {"to": 3}
+
+
+def test_a_cancelled_run_ends_cancelled_and_its_process_is_gone(
+    story: Scenario, update_outputs: bool
+) -> None:
+    cancelled = story.seen["cancelled"]
+    assert cancelled.state.type.value == "CANCELLED"
+    assert story.seen["cancelled process gone"]
+    story.check(f"{F}/cancel_running.sh", update=update_outputs)
+    story.check(
+        f"{F}/worker.sh",
+        key="worker_cancelled.out",
+        output=f"{F}/worker_cancelled.out",
+        update=update_outputs,
+    )
+    story.check(
+        f"{F}/run_history.sh",
+        key="history_cancelled.out",
+        output=f"{F}/history_cancelled.out",
+        update=update_outputs,
+    )
+
+
+def test_a_run_outlives_its_killed_worker_until_it_writes(
+    story: Scenario, update_outputs: bool
+) -> None:
+    # the worker died; the run's process found its output gone at its next print
+    orphan = story.seen["orphan"]
+    assert orphan.state.type.value == "CRASHED"
+    assert orphan.state.message == "Execution was aborted by Python system exit call."
+    assert story.seen["orphan process gone"]
+    story.check(
+        f"{F}/run_history.sh",
+        key="history_orphan.out",
+        output=f"{F}/history_orphan.out",
+        update=update_outputs,
+    )
+
+
+def test_a_zombie_run_is_crashed_by_the_heartbeat_automation(
+    story: Scenario, update_outputs: bool
+) -> None:
+    story.check(f"{F}/create_automation.sh", update=update_outputs)
+    zombie = story.seen["zombie"]
+    assert zombie.state.type.value == "CRASHED"
+    running, crashed = story.seen["zombie states"][-2:]
+    # Nothing was left to report the run's end: it stayed Running, with its worker
+    # and its process dead, until the automation missed its heartbeats.
+    assert running.type.value == "RUNNING"
+    assert crashed.message == "No heartbeat for 90 seconds: the run's process is gone."
+    assert crashed.timestamp.timestamp() - story.seen["zombie killed at"] > 60
+    story.check(
+        f"{F}/run_history.sh",
+        key="history_zombie.out",
+        output=f"{F}/history_zombie.out",
+        update=update_outputs,
+    )
+
+
+def test_no_server_at_the_api_url(story: Scenario, update_outputs: bool) -> None:
+    result = story.check(f"{F}/run_without_server.sh", update=update_outputs)
+    assert "RuntimeError: Failed to reach API at http://127.0.0.1:4200/api/" in (
+        result.output
+    )
+
+
+def test_a_malformed_prefect_yaml(story: Scenario, update_outputs: bool) -> None:
+    result = story.check(f"{F}/deploy_all.sh", update=update_outputs)
+    assert 'in "prefect.yaml", line 4, column 13' in result.output
