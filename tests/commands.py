@@ -126,6 +126,8 @@ LOAD = {
         r"^ +worker-[ab] started \d+$",
     )
 }
+# pytest says how long the session took.
+PYTEST = {"figures": (r"^\d+ passed.* in [\d.]+s$",)}
 # Retries with jitter: each delay is drawn at random around the backoff.
 JITTER = {"figures": (r"Retry \d/\d will start [\d.]+ second\(s\) from now$",)}
 RUNS = [
@@ -240,6 +242,9 @@ RUNS = [
     dedicated(f"{S}/failure/trigger_once.sh"),
     dedicated(f"{S}/failure/run_without_server.sh", returncode=1),
     dedicated(f"{S}/failure/deploy_all.sh", returncode=1),
+    # testing.md: test_testing_page.py, in the reader's project
+    dedicated(f"{S}/testing/add_pytest.sh", output=False),
+    dedicated(f"{S}/testing/run_tests.sh", **PYTEST),
     # scaling.md: test_scaling_page.py, in a private network with a real PostgreSQL
     dedicated(f"{S}/scaling/create_database.sh", tty=True),
     dedicated(f"{S}/scaling/use_postgres.sh"),
@@ -296,6 +301,8 @@ COMMAND_ONLY = {
     "snippets/failure/crash_zombies.py",
     "snippets/failure/run_history.py",
     "snippets/failure/trigger_once.py",
+    "snippets/testing/conftest.py",
+    "snippets/testing/test_pipeline.py",
     "snippets/scaling/deploy_load_test.py",
     "snippets/scaling/load_test.py",
     "snippets/scaling/limited_queries.py",

@@ -36,13 +36,25 @@ def test_every_snippet_is_on_a_page() -> None:
     assert not_shown == [], "snippet files that no page includes"
 
 
+def included_text_exists(target: str) -> bool:
+    """A file, or a named section of one ("tests/conftest.py:fixture", marked in the
+    file with `--8<-- [start:fixture]` and `--8<-- [end:fixture]`)."""
+    path, _, section = target.partition(":")
+    if not (REPO / path).is_file():
+        return False
+    text = (REPO / path).read_text()
+    return not section or all(
+        f"--8<-- [{end}:{section}]" in text for end in ("start", "end")
+    )
+
+
 def test_every_include_points_at_a_file() -> None:
     missing = {
         target: pages
         for target, pages in includes().items()
-        if not (REPO / target).is_file()
+        if not included_text_exists(target)
     }
-    assert missing == {}, "includes of files that do not exist"
+    assert missing == {}, "includes of files or sections that do not exist"
 
 
 def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
