@@ -245,6 +245,45 @@ RUNS = [
     # testing.md: test_testing_page.py, in the reader's project
     dedicated(f"{S}/testing/add_pytest.sh", output=False),
     dedicated(f"{S}/testing/run_tests.sh", **PYTEST),
+    # security.md: test_security_page.py
+    dedicated(f"{S}/security/listening.sh", f"{S}/security/listening_default.out"),
+    dedicated(
+        f"{S}/security/listening.sh", f"{S}/security/listening_all_interfaces.out"
+    ),
+    dedicated(f"{S}/security/server_all_interfaces.sh"),
+    dedicated(
+        f"{S}/security/from_another_machine.sh",
+        f"{S}/security/from_another_machine_refused.out",
+        returncode=7,
+        figures=(r"^curl: \(7\) Failed to connect",),  # "after 0 ms"
+    ),
+    dedicated(f"{S}/security/from_another_machine.sh"),
+    dedicated(f"{S}/security/cors_preflight.sh", f"{S}/security/cors_preflight.out"),
+    dedicated(
+        f"{S}/security/cors_preflight.sh",
+        f"{S}/security/cors_preflight_restricted.out",
+    ),
+    dedicated(f"{S}/security/save_auth_string.sh", tty=True),
+    dedicated(f"{S}/security/server_with_auth.sh", output=False),
+    dedicated(f"{S}/security/api_without_auth.sh"),
+    dedicated(f"{S}/security/api_wrong_password.sh"),
+    dedicated(f"{S}/security/run_hello_flow_auth.sh", tty=True),
+    dedicated(f"{S}/security/run_hello_flow_wrong_auth.sh", returncode=1),
+    dedicated(f"{S}/security/worker_with_auth.sh", output=False),
+    dedicated(f"{S}/security/run_deployment_auth.sh", **WATCH),
+    dedicated(f"{S}/security/config_set_auth.sh"),
+    dedicated(f"{S}/security/config_unset_auth.sh"),
+    dedicated(f"{S}/security/server_csrf.sh", output=False),
+    dedicated(f"{S}/security/post_without_csrf_token.sh"),
+    dedicated(f"{S}/security/run_hello_flow.sh"),
+    dedicated(f"{S}/security/make_certificate.sh", output=False),
+    dedicated(f"{S}/security/server_behind_proxy.sh", output=False),
+    dedicated(f"{S}/security/nginx_start.sh", output=False),
+    # ss lists the two sockets in either order
+    dedicated(f"{S}/security/listening_behind_proxy.sh", ordered=False),
+    dedicated(f"{S}/security/curl_https.sh"),
+    dedicated(f"{S}/security/run_hello_flow_https.sh"),
+    dedicated(f"{S}/security/run_hello_flow_untrusted.sh", returncode=1),
     # scaling.md: test_scaling_page.py, in a private network with a real PostgreSQL
     dedicated(f"{S}/scaling/create_database.sh", tty=True),
     dedicated(f"{S}/scaling/use_postgres.sh"),

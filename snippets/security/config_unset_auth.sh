@@ -1,0 +1,1 @@
+uv run prefect config unset PREFECT_API_AUTH_STRING

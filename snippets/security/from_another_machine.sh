@@ -1,0 +1,1 @@
+curl -sS -m 5 http://192.0.2.10:4200/api/health

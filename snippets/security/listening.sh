@@ -1,0 +1,1 @@
+ss -ltn 'sport = :4200'

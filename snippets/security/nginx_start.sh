@@ -1,0 +1,1 @@
+nginx -p "$PWD" -c nginx.conf -e stderr -g 'daemon off;'

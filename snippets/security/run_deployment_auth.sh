@@ -1,0 +1,1 @@
+uv run prefect deployment run hello-flow/hello-deployment --watch

@@ -1,0 +1,1 @@
+uv run prefect server start --host 0.0.0.0

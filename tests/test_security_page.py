@@ -1,0 +1,767 @@
+"""The security page, on machines of the reader's own.
+
+Each part of the page runs in a private network (tests/netns.py) where the server has
+Prefect's default port, as the page types it: who can reach a server started with and
+without `--host 0.0.0.0` (a second private network, cabled to the first, plays another
+machine on the same network), basic auth with a flow, a worker and a deployment, CSRF
+protection, and TLS through nginx. The four parts run at the same time (the basic
+auth part, the longest, has its two halves at the same time too); the tests check
+what they recorded.
+
+The reader's home folder is a temporary one: `~/.prefect` in the commands is the
+Prefect home of that part, as it is on a reader's machine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from importlib.metadata import version
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from commands import REPO, Background, Result, Scenario, Terminal, id_after, part
+from netns import PrivateNetwork
+from prefect_api import eventually
+from pty_session import ANSI, ENTER, Pty, Question, answer_questions
+from reader_fixtures import FAST_POLLING
+
+SEC = "snippets/security"
+API = "http://127.0.0.1:4200/api"
+# What the reader types at the page's prompt. An example, as the page's is.
+AUTH_STRING = "admin:example-only-change-me"
+# The reader's machine and another one on the same network (addresses reserved for
+# documentation, RFC 5737).
+SERVER_ADDRESS, OTHER_ADDRESS = "192.0.2.10", "192.0.2.20"
+# The client id a script of another website asks a CSRF token for.
+WEBSITE = "another-website"
+BANNER_END = r"Check out the dashboard at http://[\d.]+:\d+\n"
+# What the install and server pages leave in the reader's profiles.toml: the `local`
+# profile, pointed at the server, with the quiet settings.
+READER_PROFILES = """\
+active = "local"
+
+[profiles.local]
+PREFECT_API_URL = "http://127.0.0.1:4200/api"
+PREFECT_SERVER_ANALYTICS_ENABLED = "false"
+"""
+
+
+def reader_terminal(root: Path, network: PrivateNetwork, template: Path | None):
+    """A reader's terminal on a machine of their own: a home folder with
+    `~/.prefect` (an empty database, the profiles of the earlier pages) and the
+    project with the deployments page's `hello_flow.py`."""
+    you = root / "you"
+    home = you / ".prefect"
+    home.mkdir(parents=True)
+    if template is not None and template.is_file():
+        # an empty database made by a server of the same Prefect: the server skips
+        # creating its tables, as a reader's does on its second start
+        shutil.copyfile(template, home / "prefect.db")
+    (home / "profiles.toml").write_text(READER_PROFILES)
+    project = you / "hello-prefect"
+    project.mkdir()
+    shutil.copy(REPO / "snippets/deployments/hello_flow.py", project)
+    return Terminal(
+        cwd=project, home=home, env_extra={"HOME": str(you)}, wrap=network.wrap
+    )
+
+
+def with_env(terminal: Terminal, **env: str) -> Terminal:
+    """The same terminal, with more variables in its environment."""
+    return dataclasses.replace(terminal, env_extra=terminal.env_extra | env)
+
+
+def start_server(
+    terminal: Terminal, command: str, network: PrivateNetwork, log: Path
+) -> Background:
+    # Ctrl-C once stops a server (it prints "Server stopped!").
+    server = terminal.start(command, log=log, stop_signals=(signal.SIGINT,))
+    try:
+        server.wait_for(BANNER_END, timeout=180)
+        network.wait_until_healthy(API)  # /api/health answers without auth
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def banner(server: Background) -> Result:
+    end = server.wait_for(BANNER_END).end()
+    return Result(0, server.output[:end])
+
+
+def ask(port: int, auth_string: str | None = None):
+    """A Prefect client for a server in a private network, through a bridge's port."""
+    from prefect.client.orchestration import SyncPrefectClient
+
+    return SyncPrefectClient(f"http://127.0.0.1:{port}/api", auth_string=auth_string)
+
+
+def same_network(machine: PrivateNetwork, other: PrivateNetwork) -> None:
+    """A cable between two private networks: the reader's machine gets a network
+    interface at SERVER_ADDRESS, the other machine one at OTHER_ADDRESS."""
+
+    def ip(network: PrivateNetwork, *args: str) -> str:
+        return subprocess.run(
+            [*network.wrap, "ip", *args], check=True, capture_output=True, text=True
+        ).stdout
+
+    ip(machine, "link", "add", "lan0", "type", "veth", "peer", "name", "lan1")
+    ip(machine, "link", "set", "lan1", "netns", str(other.holder.pid))
+    ip(machine, "addr", "add", f"{SERVER_ADDRESS}/24", "dev", "lan0")
+    ip(other, "addr", "add", f"{OTHER_ADDRESS}/24", "dev", "lan1")
+    ip(machine, "link", "set", "lan0", "up")
+    ip(other, "link", "set", "lan1", "up")
+    eventually(
+        lambda: "LOWER_UP" in ip(machine, "-o", "link", "show", "lan0"),
+        timeout=10,
+        what="the link between the two machines",
+    )
+
+
+def cors_headers(network: PrivateNetwork, path: str) -> str:
+    """The CORS headers of the server's answer to a script of another website."""
+    done = subprocess.run(
+        [
+            *network.wrap,
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-D",
+            "-",
+            "-H",
+            "Origin: https://any-website.example",
+            f"http://127.0.0.1:4200{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return "".join(
+        line + "\n"
+        for line in done.stdout.splitlines()
+        if line.lower().startswith("access-control-")
+    )
+
+
+class TwoMachines:
+    """The reader's machine and another one on the same network."""
+
+    def __init__(self) -> None:
+        self.machine = PrivateNetwork()
+        try:
+            self.other = PrivateNetwork()
+        except BaseException:
+            self.machine.close()
+            raise
+        try:
+            same_network(self.machine, self.other)
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def __enter__(self) -> TwoMachines:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.other.close()
+        self.machine.close()
+
+
+def exposure(root: Path, logs: Path, template: Path | None) -> Scenario:
+    """The server as the server page starts it, then with --host 0.0.0.0: what
+    listens where, what another machine on the network reaches, and what other
+    websites' scripts may ask. Then what `prefect config set` does with an auth
+    string."""
+    with TwoMachines() as lan:
+        scenario = Scenario(reader_terminal(root, lan.machine, template))
+        terminal = scenario.terminal
+        elsewhere = Terminal(cwd=root, home=root / "elsewhere", wrap=lan.other.wrap)
+        with start_server(
+            terminal, "snippets/server/start_server.sh", lan.machine, logs / "a.log"
+        ):
+            scenario.run(f"{SEC}/listening.sh", key="default")
+            scenario.results["refused"] = elsewhere.run(
+                f"{SEC}/from_another_machine.sh"
+            )
+            scenario.run(f"{SEC}/cors_preflight.sh")
+            scenario.seen["cors"] = cors_headers(lan.machine, "/api/health")
+        with start_server(
+            terminal, f"{SEC}/server_all_interfaces.sh", lan.machine, logs / "b.log"
+        ) as server:
+            scenario.results[f"{SEC}/server_all_interfaces.sh"] = banner(server)
+            scenario.run(f"{SEC}/listening.sh", key="all")
+            scenario.results["reached"] = elsewhere.run(
+                f"{SEC}/from_another_machine.sh"
+            )
+        # No server needed: what a profile keeps.
+        profiles = terminal.home / "profiles.toml"
+        scenario.run(f"{SEC}/config_set_auth.sh")
+        scenario.seen["profiles with the string"] = profiles.read_text()
+        scenario.run(f"{SEC}/config_unset_auth.sh")
+        scenario.seen["profiles after unset"] = profiles.read_text()
+    return scenario
+
+
+def typed_at_the_prompt(terminal: Terminal, command: str) -> Result:
+    """A command that reads the auth string at a prompt, answered as the reader does,
+    in a terminal wide enough for the log lines: where a pseudo-terminal wraps them
+    depends on the length of the run's generated name."""
+    session = answer_questions(
+        terminal.argv(command),
+        [Question(r"Auth string \(user:password\):", AUTH_STRING + ENTER, "…")],
+        cwd=str(terminal.cwd),
+        env=terminal.env(),
+        columns=250,
+    )
+    return Result(session.exitstatus, session.screen)
+
+
+def basic_auth(root: Path, logs: Path, template: Path | None) -> Scenario:
+    """The string saved at a prompt, the server started with it; requests without
+    it, a flow, a worker and a deployment with it."""
+    with PrivateNetwork() as machine:
+        scenario = Scenario(reader_terminal(root, machine, template))
+        terminal = scenario.terminal
+        save = f"{SEC}/save_auth_string.sh"
+        scenario.results[save] = typed_at_the_prompt(terminal, save)
+        saved = terminal.home / "auth-string"
+        scenario.seen["saved"] = (saved.read_text(), stat.S_IMODE(saved.stat().st_mode))
+        # After run_hello_flow_auth.sh, Terminal 2 has the string in its environment.
+        terminal_2 = with_env(terminal, PREFECT_API_AUTH_STRING=AUTH_STRING)
+        watch = f"{SEC}/run_deployment_auth.sh"
+
+        def requests() -> None:
+            scenario.run(f"{SEC}/api_without_auth.sh")
+            scenario.run(f"{SEC}/api_wrong_password.sh")
+            hello = f"{SEC}/run_hello_flow_auth.sh"
+            scenario.results[hello] = typed_at_the_prompt(terminal, hello)
+            scenario.run(f"{SEC}/run_hello_flow_wrong_auth.sh")
+
+        def deployment() -> None:
+            deploy = "snippets/deployments/deploy_non_interactive.sh"
+            scenario.results[deploy] = terminal_2.run(deploy)
+            with with_env(terminal, **FAST_POLLING).start(
+                f"{SEC}/worker_with_auth.sh", log=logs / "worker.log"
+            ) as worker:
+                worker.wait_for(r"Worker '.*' started!")
+                scenario.results[watch] = terminal_2.run(watch)
+                worker.wait_for(r"Finished in state Completed\(\)")
+            scenario.seen["worker"] = worker.output
+
+        with start_server(
+            terminal, f"{SEC}/server_with_auth.sh", machine, logs / "auth.log"
+        ):
+            # The requests of Terminal 2 and the deployment's path, at the same time.
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for done in [pool.submit(requests), pool.submit(deployment)]:
+                    done.result()
+            with ask(machine.reach(4200), AUTH_STRING) as client:
+                for command, label in (
+                    (watch, "UUID: "),
+                    (f"{SEC}/run_hello_flow_auth.sh", "/runs/flow-run/"),
+                ):
+                    run_id = UUID(id_after(label, scenario.results[command].output))
+                    scenario.seen[command] = (
+                        client.read_flow_run(run_id),
+                        _wait_for_log(client, run_id, "Hello, world!"),
+                    )
+                scenario.seen["all runs"] = {run.id for run in client.read_flow_runs()}
+    return scenario
+
+
+def _wait_for_log(client, run_id: UUID, message: str) -> list[str]:
+    """A run's log lines reach the server in batches, after its state may have."""
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    def messages() -> list[str]:
+        found = client.read_logs(
+            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id]))
+        )
+        return [log.message for log in found]
+
+    return eventually(
+        lambda: message in (seen := messages()) and seen,
+        timeout=30,
+        what=f"the log line {message!r} of flow run {run_id}",
+    )
+
+
+def csrf(root: Path, logs: Path, template: Path | None) -> Scenario:
+    """CSRF protection, with the cross-origin requests it needs refused: a request
+    without a token, another website's preflight, and the Prefect client."""
+    with PrivateNetwork() as machine:
+        scenario = Scenario(reader_terminal(root, machine, template))
+        terminal = scenario.terminal
+        with start_server(
+            terminal, f"{SEC}/server_csrf.sh", machine, logs / "csrf.log"
+        ):
+            scenario.run(f"{SEC}/post_without_csrf_token.sh")
+            scenario.run(f"{SEC}/cors_preflight.sh", key="restricted")
+            scenario.seen["cors"] = cors_headers(
+                machine, f"/api/csrf-token?client={WEBSITE}"
+            )
+            scenario.run(f"{SEC}/run_hello_flow.sh")
+            scenario.seen["ui-settings"] = machine.http(
+                "http://127.0.0.1:4200/ui-settings"
+            )
+            scenario.seen["GET"] = machine.http(f"{API}/admin/version")
+            # The tokens the server handed out, as it stores them.
+            with sqlite3.connect(terminal.home / "prefect.db") as database:
+                scenario.seen["tokens"] = [
+                    client
+                    for (client,) in database.execute("SELECT client FROM csrf_token")
+                ]
+            with ask(machine.reach(4200)) as client:
+                run_id = id_after(
+                    "/runs/flow-run/",
+                    scenario.results[f"{SEC}/run_hello_flow.sh"].output,
+                )
+                scenario.seen["run"] = client.read_flow_run(UUID(run_id))
+    return scenario
+
+
+def https_answers(network: PrivateNetwork, cwd: Path, path: str) -> str | None:
+    """What the proxy answers on `path`, trusting the page's certificate."""
+    done = subprocess.run(
+        [
+            *network.wrap,
+            "curl",
+            "-sS",
+            "--max-time",
+            "5",
+            "--cacert",
+            str(cwd / "prefect.crt"),
+            f"https://localhost:8443{path}",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout if done.returncode == 0 else None
+
+
+def tls(root: Path, logs: Path, template: Path | None) -> Scenario:
+    """A self-signed certificate, nginx in front of a server on 127.0.0.1, and a
+    Prefect client that trusts the certificate (and one that does not)."""
+    with PrivateNetwork() as machine:
+        scenario = Scenario(reader_terminal(root, machine, template))
+        terminal = scenario.terminal
+        project = terminal.cwd
+        shutil.copy(REPO / SEC / "nginx.conf", project)
+        scenario.run(f"{SEC}/make_certificate.sh")
+        scenario.seen["key mode"] = stat.S_IMODE(
+            (project / "prefect.key").stat().st_mode
+        )
+        scenario.seen["names"] = subprocess.run(
+            [
+                "openssl",
+                "x509",
+                "-in",
+                project / "prefect.crt",
+                "-noout",
+                "-ext",
+                "subjectAltName",
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout
+        with (
+            start_server(
+                terminal, f"{SEC}/server_behind_proxy.sh", machine, logs / "tls.log"
+            ),
+            terminal.start(
+                f"{SEC}/nginx_start.sh",
+                log=logs / "nginx.log",
+                stop_signals=(signal.SIGINT,),
+            ) as nginx,
+        ):
+            eventually(
+                lambda: https_answers(machine, project, "/api/health"),
+                timeout=30,
+                what="nginx answering over HTTPS",
+            )
+            scenario.run(f"{SEC}/listening_behind_proxy.sh")
+            scenario.run(f"{SEC}/curl_https.sh")
+            scenario.seen["ui-settings"] = https_answers(
+                machine, project, "/ui-settings"
+            )
+            scenario.run(f"{SEC}/run_hello_flow_https.sh")
+            scenario.run(f"{SEC}/run_hello_flow_untrusted.sh")
+            shown = scenario.results[f"{SEC}/run_hello_flow_https.sh"].output
+            run_id = id_after("/runs/flow-run/", shown)
+            with ask(machine.reach(4200)) as client:
+                scenario.seen["run"] = client.read_flow_run(UUID(run_id))
+                # Besides the state changes the server records itself, the client
+                # sends events of its own over a WebSocket: the run's heartbeat.
+                scenario.seen["events"] = eventually(
+                    lambda: (
+                        "prefect.flow-run.heartbeat"
+                        in (seen := _events_of(client, run_id))
+                        and seen
+                    ),
+                    timeout=30,
+                    what="the heartbeat event of the run made over HTTPS",
+                )
+        scenario.seen["nginx"] = nginx.output
+    return scenario
+
+
+def _events_of(client, run_id: str) -> list[str]:
+    from prefect.events.filters import EventAnyResourceFilter, EventFilter
+
+    page = client.read_events(
+        EventFilter(
+            any_resource=EventAnyResourceFilter(id=[f"prefect.flow-run.{run_id}"])
+        ),
+        limit=50,
+    )
+    return [event.event for event in page.events]
+
+
+# Commands the page's snippets run, besides Prefect (.ci/run installs them).
+TOOLS = ("curl", "ss", "ip", "nsenter", "unshare", "openssl", "nginx")
+
+
+@pytest.fixture(scope="module")
+def parts(
+    tmp_path_factory: pytest.TempPathFactory, database_template_path: Path | None
+) -> Iterator[dict[str, Future[Scenario]]]:
+    """The page's four parts, each on a machine of its own, at the same time."""
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    assert not missing, f"not installed: {missing} (.ci/run installs them)"
+    template = database_template_path
+    # the longest first
+    scenarios = {
+        "auth": basic_auth,
+        "exposure": exposure,
+        "tls": tls,
+        "csrf": csrf,
+    }
+    with ThreadPoolExecutor(max_workers=len(scenarios)) as pool:
+        futures = {}
+        for name, scenario in scenarios.items():
+            root = tmp_path_factory.mktemp(f"security-{name}")
+            logs = root / "logs"
+            logs.mkdir()
+            futures[name] = pool.submit(scenario, root, logs, template)
+        yield futures
+
+
+def lines(result: Result) -> list[str]:
+    return result.output.splitlines()
+
+
+def test_by_default_the_server_listens_on_this_machine_only(
+    parts: dict, update_outputs: bool
+) -> None:
+    here = part(parts, "exposure")
+    shown = here.check(
+        f"{SEC}/listening.sh",
+        key="default",
+        output=f"{SEC}/listening_default.out",
+        update=update_outputs,
+    )
+    assert re.search(r"^LISTEN .* 127\.0\.0\.1:4200 ", shown.output, re.M)
+    assert "0.0.0.0:4200" not in shown.output
+    # Another machine reaches this one (the connection is refused, not lost), but
+    # nothing listens for it on port 4200.
+    refused = here.check(
+        f"{SEC}/from_another_machine.sh",
+        key="refused",
+        output=f"{SEC}/from_another_machine_refused.out",
+        update=update_outputs,
+    )
+    assert f"Failed to connect to {SERVER_ADDRESS} port 4200" in refused.output
+
+
+def test_host_0000_opens_the_server_to_the_network(
+    parts: dict, update_outputs: bool
+) -> None:
+    everywhere = part(parts, "exposure")
+    started = everywhere.check(f"{SEC}/server_all_interfaces.sh", update=update_outputs)
+    # The banner suggests an address that only works on the server's own machine.
+    assert "PREFECT_API_URL=http://0.0.0.0:4200/api" in started.output
+    shown = everywhere.check(
+        f"{SEC}/listening.sh",
+        key="all",
+        output=f"{SEC}/listening_all_interfaces.out",
+        update=update_outputs,
+    )
+    assert re.search(r"^LISTEN .* 0\.0\.0\.0:4200 ", shown.output, re.M)
+    reached = everywhere.check(
+        f"{SEC}/from_another_machine.sh",
+        key="reached",
+        output=f"{SEC}/from_another_machine.out",
+        update=update_outputs,
+    )
+    assert lines(reached) == ["true"]
+
+
+def test_basic_auth_refuses_requests_without_the_string(
+    parts: dict, update_outputs: bool
+) -> None:
+    auth = part(parts, "auth")
+    saved = auth.check(f"{SEC}/save_auth_string.sh", update=update_outputs)
+    # typed at a prompt that does not echo it: on no screen, in a file only its
+    # owner can read
+    assert AUTH_STRING not in saved.output
+    assert auth.seen["saved"] == (AUTH_STRING + "\n", 0o600)
+    without = auth.check(f"{SEC}/api_without_auth.sh", update=update_outputs)
+    flows, health, ui_page, ui_settings = lines(without)
+    assert flows == '{"exception_message":"Unauthorized"}  (HTTP 401)'
+    assert health == "true  (HTTP 200)"  # for probes and load balancers
+    assert ui_page == "text/html; charset=utf-8  (HTTP 200)"  # the web app itself
+    settings, status = ui_settings.rsplit("  ", 1)
+    assert status == "(HTTP 200)" and json.loads(settings)["auth"] == "BASIC"
+    wrong = auth.check(f"{SEC}/api_wrong_password.sh", update=update_outputs)
+    assert lines(wrong) == ['{"exception_message":"Unauthorized"}  (HTTP 401)']
+
+
+def test_a_client_with_the_string_runs_the_flow(
+    parts: dict, update_outputs: bool
+) -> None:
+    auth = part(parts, "auth")
+    shown = auth.check(f"{SEC}/run_hello_flow_auth.sh", update=update_outputs)
+    assert AUTH_STRING not in shown.output  # typed at a prompt that does not echo it
+    run, messages = auth.seen[f"{SEC}/run_hello_flow_auth.sh"]
+    assert run.state.is_completed(), run.state
+    assert "Hello, world!" in messages
+
+
+def test_a_wrong_string_fails_with_401(parts: dict, update_outputs: bool) -> None:
+    auth = part(parts, "auth")
+    failed = auth.check(f"{SEC}/run_hello_flow_wrong_auth.sh", update=update_outputs)
+    assert (
+        "prefect.exceptions.PrefectHTTPStatusError: Client error '401 Unauthorized'"
+        in failed.output
+    )
+    # it stopped before creating a run: the server has the two runs made with the
+    # right string, and no other
+    made = {
+        auth.seen[command][0].id
+        for command in (
+            f"{SEC}/run_hello_flow_auth.sh",
+            f"{SEC}/run_deployment_auth.sh",
+        )
+    }
+    assert auth.seen["all runs"] == made
+
+
+def test_a_worker_with_the_string_runs_a_deployment(
+    parts: dict, update_outputs: bool
+) -> None:
+    auth = part(parts, "auth")
+    deployed = auth.results["snippets/deployments/deploy_non_interactive.sh"]
+    assert deployed.returncode == 0, deployed.output
+    assert "Deployment 'hello-flow/hello-deployment' successfully created" in (
+        deployed.output
+    )
+    auth.check(f"{SEC}/run_deployment_auth.sh", update=update_outputs)
+    run, messages = auth.seen[f"{SEC}/run_deployment_auth.sh"]
+    assert run.state.is_completed(), run.state
+    assert run.work_pool_name == "my-pool"
+    assert "Hello, world!" in messages
+    # the worker (with the string from the file) picked it up
+    assert f"submitting flow run '{run.id}'" in auth.seen["worker"]
+
+
+def test_a_profile_keeps_the_string_in_plain_text(
+    parts: dict, update_outputs: bool
+) -> None:
+    profile = part(parts, "exposure")
+    shown = profile.check(f"{SEC}/config_set_auth.sh", update=update_outputs)
+    # `config set` repeats it, `config view` hides it, the file has it as typed
+    assert f"Set 'PREFECT_API_AUTH_STRING' to '{AUTH_STRING}'." in shown.output
+    assert "PREFECT_API_AUTH_STRING='********' (from profile)" in shown.output
+    assert (
+        f'PREFECT_API_AUTH_STRING = "{AUTH_STRING}"'
+        in (profile.seen["profiles with the string"])
+    )
+    profile.check(f"{SEC}/config_unset_auth.sh", update=update_outputs)
+    assert profile.seen["profiles after unset"] == READER_PROFILES
+
+
+def test_a_typed_command_line_lands_in_the_history_a_prompt_does_not(
+    tmp_path: Path,
+) -> None:
+    """What the page says about bash's history: a reader's interactive shell writes
+    each command line to it, and not what `read -s` reads."""
+    history = tmp_path / "history"
+    shell = Pty(
+        ["bash", "--norc", "--noprofile", "-i"],
+        cwd=str(tmp_path),
+        env={
+            "PATH": os.environ["PATH"],
+            "HOME": str(tmp_path),
+            "HISTFILE": str(history),
+            "PS1": "$ ",
+            "TERM": "dumb",
+        },
+        rows=50,
+        columns=200,
+    )
+    typed = "admin:typed-on-the-command-line"
+    try:
+        _type(shell, "", "$ ")
+        _type(shell, f"export PREFECT_API_AUTH_STRING={typed}\r", "$ ")
+        _type(
+            shell,
+            'read -rsp "Auth string (user:password): " auth_string && echo\r',
+            "Auth string (user:password): ",
+        )
+        screen = _type(shell, AUTH_STRING + "\r", "$ ")
+        _type(shell, "exit\r", None)
+    finally:
+        status = shell.close()
+    assert status == 0
+    assert AUTH_STRING not in screen  # `read -s` did not echo it
+    written = history.read_text()
+    assert f"export PREFECT_API_AUTH_STRING={typed}" in written
+    assert "read -rsp" in written
+    assert AUTH_STRING not in written
+
+
+def _type(shell: Pty, keys: str, until: str | None) -> str:
+    """Type `keys`, then read what the shell shows until it ends with `until` (a
+    prompt), or until the shell ends (None). Returns what it showed."""
+    if keys:
+        shell.send(keys)
+    shown = ""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        chunk = shell.read(timeout=1)
+        if chunk is None:
+            if until is None:
+                return shown
+            break
+        shown += chunk
+        if until is not None and ANSI.sub("", shown).endswith(until):
+            return ANSI.sub("", shown)
+    raise AssertionError(f"the shell did not show {until!r}:\n{shown}")
+
+
+def test_csrf_protection_refuses_requests_without_a_token(
+    parts: dict, update_outputs: bool
+) -> None:
+    csrf = part(parts, "csrf")
+    refused = csrf.check(f"{SEC}/post_without_csrf_token.sh", update=update_outputs)
+    assert lines(refused) == ['{"detail":"Missing CSRF token."}  (HTTP 403)']
+    # a GET needs no token
+    assert csrf.seen["GET"] == (200, f'"{version("prefect")}"')
+    status, settings = csrf.seen["ui-settings"]
+    assert status == 200 and json.loads(settings)["csrf_enabled"] is True
+
+
+def test_another_website_may_ask_only_when_cors_allows_it(
+    parts: dict, update_outputs: bool
+) -> None:
+    # Prefect's default: any origin. With the page's setting: the UI's own only.
+    default = part(parts, "exposure").check(
+        f"{SEC}/cors_preflight.sh",
+        output=f"{SEC}/cors_preflight.out",
+        update=update_outputs,
+    )
+    assert lines(default) == ["OK  (HTTP 200)"]
+    # and its answers are for any website's scripts to read
+    assert part(parts, "exposure").seen["cors"] == "access-control-allow-origin: *\n"
+    restricted = part(parts, "csrf").check(
+        f"{SEC}/cors_preflight.sh",
+        key="restricted",
+        output=f"{SEC}/cors_preflight_restricted.out",
+        update=update_outputs,
+    )
+    assert lines(restricted) == ["Disallowed CORS origin  (HTTP 400)"]
+    # a token asked for by another website's script: no header lets it read one
+    assert part(parts, "csrf").seen["cors"] == ""
+
+
+def test_the_prefect_client_fetches_its_csrf_token_itself(
+    parts: dict, update_outputs: bool
+) -> None:
+    csrf = part(parts, "csrf")
+    csrf.check(f"{SEC}/run_hello_flow.sh", update=update_outputs)
+    assert csrf.seen["run"].state.is_completed(), csrf.seen["run"].state
+    # each Prefect client names itself with a random id when it asks for a token
+    clients = set(csrf.seen["tokens"]) - {WEBSITE}
+    assert clients, "the server handed out no CSRF token to a Prefect client"
+    for client in clients:
+        UUID(client)
+
+
+def test_the_prefect_server_has_no_tls_option_of_its_own() -> None:
+    """What the page says before it puts nginx in front."""
+    import inspect
+
+    from prefect.cli.server import start
+    from prefect.settings.models.server import ServerSettings
+
+    def names(model, prefix=""):
+        for name, field in model.model_fields.items():
+            yield prefix + name
+            if isinstance(field.annotation, type) and hasattr(
+                field.annotation, "model_fields"
+            ):
+                yield from names(field.annotation, f"{prefix}{name}.")
+
+    options = list(inspect.signature(start).parameters)
+    # (the database settings have TLS options: for the server's connection to
+    # PostgreSQL, not for its own clients)
+    settings = [n for n in names(ServerSettings) if not n.startswith("database.")]
+    assert "host" in options and "api.auth_string" in settings  # the right places
+    assert [n for n in options + settings if re.search("ssl|tls|cert", n)] == []
+
+
+def test_tls_through_nginx(parts: dict, update_outputs: bool) -> None:
+    tls = part(parts, "tls")
+    made = tls.results[f"{SEC}/make_certificate.sh"]
+    assert made.returncode == 0, made.output
+    assert tls.seen["key mode"] == 0o600
+    assert "DNS:localhost" in tls.seen["names"]
+    listening = tls.check(f"{SEC}/listening_behind_proxy.sh", update=update_outputs)
+    # Prefect for this machine only, nginx for the network
+    assert re.search(r"^LISTEN .* 127\.0\.0\.1:4200 ", listening.output, re.M)
+    assert re.search(r"^LISTEN .* 0\.0\.0\.0:8443 ", listening.output, re.M)
+    answered = tls.check(f"{SEC}/curl_https.sh", update=update_outputs)
+    assert lines(answered) == ["true"]
+    # the UI, opened through the proxy, asks the API through the proxy too
+    assert json.loads(tls.seen["ui-settings"])["api_url"] == (
+        "https://localhost:8443/api"
+    )
+
+
+def test_a_client_trusting_the_certificate_runs_the_flow_over_https(
+    parts: dict, update_outputs: bool
+) -> None:
+    tls = part(parts, "tls")
+    shown = tls.check(f"{SEC}/run_hello_flow_https.sh", update=update_outputs)
+    assert "View at https://localhost:8443/runs/flow-run/" in shown.output
+    assert tls.seen["run"].state.is_completed(), tls.seen["run"].state
+    # an event the client sent over its WebSocket, through nginx
+    assert "prefect.flow-run.heartbeat" in tls.seen["events"]
+    nginx_log = tls.seen["nginx"]
+    assert not re.search(r"\[(error|crit|alert|emerg)\]", nginx_log), nginx_log
+
+
+def test_a_client_that_does_not_trust_it_fails(
+    parts: dict, update_outputs: bool
+) -> None:
+    tls = part(parts, "tls")
+    failed = tls.check(f"{SEC}/run_hello_flow_untrusted.sh", update=update_outputs)
+    assert "certificate verify failed: self-signed certificate" in failed.output
+    assert (
+        "RuntimeError: Failed to reach API at https://localhost:8443/api/"
+        in failed.output
+    )
