@@ -38,6 +38,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # This runs before any test module is imported. Prefect reads its settings once,
     # when it is first imported, and the snippets import it into this process: the
     # environment must point at the session's server and home by then.
+    assert "prefect" not in sys.modules, (
+        "Prefect was imported before the tests' settings were in place: "
+        "a plugin module (pytest_plugins) must import it inside its functions"
+    )
     session_dir = Path(tempfile.mkdtemp(prefix="learn-prefect-tests-"))
     server = PrefectServer(home=session_dir / "server-home", settings=SOONER)
     config.stash[SESSION_DIR] = session_dir

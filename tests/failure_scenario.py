@@ -16,15 +16,19 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from commands import REPO, Background, Result, Scenario, Terminal, id_after
 from netns import PrivateNetwork
-from prefect.client.orchestration import SyncPrefectClient
-from prefect.client.schemas.objects import FlowRun
-from prefect_api import eventually
 from prefect_server import PrefectServer
 from reader_fixtures import FAST_POLLING
+
+if TYPE_CHECKING:
+    # A plugin module: Prefect must not be imported before conftest.py has pointed
+    # the environment at the session's server (see pytest_configure).
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.objects import FlowRun
 
 F = "snippets/failure"
 WORKER_STARTED = r"Worker '.*' started!"
@@ -50,6 +54,7 @@ class Runs:
 
     def running(self, run_id: str) -> FlowRun:
         """The run once its process runs the flow (and the worker recorded its PID)."""
+        from prefect_api import eventually
 
         def check() -> FlowRun | None:
             run = self.read(run_id)
@@ -58,6 +63,8 @@ class Runs:
         return eventually(check, timeout=120, what=f"flow run {run_id} running")
 
     def final(self, run_id: str, timeout: float = 90) -> FlowRun:
+        from prefect_api import eventually
+
         def check() -> FlowRun | None:
             run = self.read(run_id)
             return run if run.state.is_final() else None
@@ -135,6 +142,8 @@ def cancelled_run(scenario: Scenario, runs: Runs, worker: Background) -> None:
     mark = len(worker.output)
     scenario.run(f"{F}/cancel_running.sh")
     scenario.seen["cancelled"] = runs.final(str(run.id))
+    from prefect_api import eventually
+
     scenario.seen["cancelled process gone"] = eventually(
         lambda: process_gone(int(run.infrastructure_pid)),
         timeout=30,
@@ -153,6 +162,8 @@ def worker_killed(scenario: Scenario, runs: Runs, terminal: Terminal, logs: Path
         run = new_slow_run(scenario, runs, "orphan")
         os.killpg(worker.process.pid, signal.SIGKILL)
         scenario.seen["orphan"] = runs.final(str(run.id))
+    from prefect_api import eventually
+
     scenario.seen["orphan process gone"] = eventually(
         lambda: process_gone(int(run.infrastructure_pid)),
         timeout=30,
@@ -164,6 +175,8 @@ def worker_killed(scenario: Scenario, runs: Runs, terminal: Terminal, logs: Path
 def zombie(scenario: Scenario, runs: Runs, terminal: Terminal, logs: Path) -> None:
     """The worker and the run's process die together, as with the machine under
     them: nothing reports the run's end; the heartbeat automation does."""
+    from prefect_api import eventually
+
     with start_worker(terminal, logs / "worker-lost.log") as worker:
         run = new_slow_run(scenario, runs, "zombie")
         # the automation starts watching a run at its first heartbeat
@@ -199,6 +212,8 @@ def bad_input(scenario: Scenario, project: Path) -> None:
 def failure_story(
     project: Path, home: Path, logs: Path, template: Path | None
 ) -> Scenario:
+    from prefect.client.orchestration import SyncPrefectClient
+
     server = PrefectServer(home=home).start(template)
     try:
         server.wait_until_ready()
