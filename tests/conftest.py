@@ -66,14 +66,16 @@ def page_order(config: pytest.Config) -> dict[str, int]:
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    # Tests that need no session server first: they run while it boots. The tests of
-    # each page in the order of the pages, as a reader goes through them.
+    # First the quick tests that need no session server (the build, the lint): they
+    # run while it boots. Then the tests of each page in the order of the pages, as a
+    # reader goes through them (some pages start servers of their own: not while the
+    # session's is booting).
     order = page_order(config)
 
     def key(item: pytest.Item) -> tuple[bool, int]:
         module = Path(str(item.fspath)).stem
         page = module.removeprefix("test_").removesuffix("_page")
-        return needs_server(item), order.get(page, -1)
+        return needs_server(item) or page in order, order.get(page, -1)
 
     items.sort(key=key)
 
@@ -142,6 +144,16 @@ def prefect_server(pytestconfig: pytest.Config) -> PrefectServer:
 
 
 # --8<-- [end:fixture]
+
+
+@pytest.fixture(scope="session")
+def booting_server(pytestconfig: pytest.Config) -> PrefectServer:
+    """The session's server, maybe still starting: for a background scenario that
+    waits for it itself, so as not to add its own start to the session's."""
+    server = pytestconfig.stash[SERVER]
+    if server.process is None:
+        server.start(database_template(pytestconfig))
+    return server
 
 
 @pytest.fixture(scope="session")

@@ -210,10 +210,16 @@ def bad_input(scenario: Scenario, project: Path) -> None:
 
 
 def failure_story(
-    project: Path, home: Path, logs: Path, template: Path | None
+    project: Path,
+    home: Path,
+    logs: Path,
+    template: Path | None,
+    session_server: PrefectServer,
 ) -> Scenario:
     from prefect.client.orchestration import SyncPrefectClient
 
+    # Let the session's server boot first: the tests of every page wait for it.
+    session_server.wait_until_ready(timeout=180)
     server = PrefectServer(home=home).start(template)
     try:
         server.wait_until_ready()
@@ -240,7 +246,9 @@ def failure_story(
 
 @pytest.fixture(scope="session")
 def failure_runs(
-    session_dir: Path, database_template_path: Path | None
+    session_dir: Path,
+    database_template_path: Path | None,
+    booting_server: PrefectServer,
 ) -> Iterator[Future[Scenario]]:
     project = session_dir / "failure"
     project.mkdir()
@@ -257,4 +265,5 @@ def failure_runs(
             session_dir / "failure-home",
             logs,
             database_template_path,
+            booting_server,
         )

@@ -1,5 +1,5 @@
 """The scaling page, followed as a reader does: the server on a real PostgreSQL, two
-workers sharing a pool under a load of 50 runs (on PostgreSQL, then on SQLite), and
+workers sharing a pool under a load of 20 runs (on PostgreSQL, then on SQLite), and
 concurrency limits.
 
 Everything runs in a private network where PostgreSQL has its default port (5432) and

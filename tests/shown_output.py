@@ -38,6 +38,8 @@ VOLATILE = [
     (re.compile(r"^[\u2800-\u28ff] ", re.MULTILINE), "<spinner> "),
     # <distributed.comm.tcp.TCPConnector object at 0x7f61b94fe120>
     (re.compile(r" object at 0x[0-9a-f]+>"), " object at 0x…>"),
+    # pytest adds the minutes to a session longer than one: "in 73.45s (0:01:13)"
+    (re.compile(r" in ([\d.]+s) \(\d+:\d\d:\d\d\)$", re.MULTILINE), r" in \1"),
     (
         re.compile(r"Still processing items: \d+ items"),
         "Still processing items: N items",

@@ -1,5 +1,5 @@
 """The scaling page: the server on a real PostgreSQL, two workers sharing a pool under
-a load of 50 runs on each database, and concurrency limits. The reader's steps run in
+a load of 20 runs on each database, and concurrency limits. The reader's steps run in
 the background from the start of the session (scaling_scenario.py); these tests check
 what they recorded."""
 
@@ -12,7 +12,7 @@ import pytest
 from commands import REPO, Scenario
 
 SC = "snippets/scaling"
-RUNS = 50
+RUNS = 20
 
 
 def result(scaling: Future[Scenario]) -> Scenario:
@@ -54,7 +54,7 @@ def test_the_page_says_how_often_sqlite_was_locked(
 
 
 @pytest.mark.parametrize("database", ["postgres", "sqlite"])
-def test_two_workers_share_fifty_runs(
+def test_two_workers_share_the_runs(
     scaling: Future[Scenario], database: str, update_outputs: bool
 ):
     scenario = result(scaling)

@@ -450,7 +450,9 @@ def parts(
         "tls": tls,
         "csrf": csrf,
     }
-    with ThreadPoolExecutor(max_workers=len(scenarios)) as pool:
+    # Two at a time: each part starts Prefect servers, seconds of CPU each, while the
+    # session's other long scenarios run in the background.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {}
         for name, scenario in scenarios.items():
             root = tmp_path_factory.mktemp(f"security-{name}")

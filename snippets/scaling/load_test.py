@@ -10,7 +10,7 @@ from prefect.deployments import run_deployment
 from prefect.events.filters import EventFilter, EventNameFilter
 
 DEPLOYMENT = "hello-flow/nightly"
-RUNS = 50
+RUNS = 20
 WAIT_AT_MOST = 600  # seconds
 
 start = time.monotonic()
