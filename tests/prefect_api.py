@@ -120,13 +120,16 @@ def assert_paused_as_reported(deployment_name: str, serve_output: str) -> bool:
     """Check what a stopped `serve` says about pausing its deployment.
 
     Stopped with Ctrl-C, `serve` tries to pause its deployment. The attempt can be cut
-    short (seen under load: "Pausing all deployments..." and nothing after), so the
-    pages promise only this: the deployment is paused exactly when `serve` says so.
-    Returns whether it was.
+    short: under load we have seen "Pausing all deployments..." and nothing after, with
+    the deployment left running, and also with it paused all the same (the process was
+    interrupted between the request and its report). So the pages promise only this:
+    when `serve` says the deployments have been paused, they are. Returns whether it
+    said so.
     """
     assert "Pausing all deployments..." in serve_output, serve_output
     said_so = "All deployments have been paused!" in serve_output
-    assert deployment(deployment_name).paused == said_so, serve_output
+    if said_so:
+        assert deployment(deployment_name).paused, serve_output
     return said_so
 
 
