@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -477,6 +478,32 @@ class Background:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+# The last line of `prefect server start`'s banner: the server is up from there on.
+BANNER_END = r"Check out the dashboard at http://[\d.]+:\d+\n"
+
+
+def start_server(
+    terminal: Terminal, command: str, *, log: Path, until_healthy: Callable[[], object]
+) -> Background:
+    """Start a `prefect server start` snippet and wait for its banner, then for
+    `until_healthy()` (which waits until the API answers, or raises)."""
+    # Ctrl-C once stops a server (it prints "Server stopped!").
+    server = terminal.start(command, log=log, stop_signals=(signal.SIGINT,))
+    try:
+        server.wait_for(BANNER_END, timeout=180)
+        until_healthy()
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def banner(server: Background) -> Result:
+    """The server's banner, as the page shows it."""
+    end = server.wait_for(BANNER_END).end()
+    return Result(0, server.output[:end])
 
 
 # Lines that only the test harness causes: a reader with the default home has no

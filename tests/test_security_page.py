@@ -30,8 +30,18 @@ from importlib.metadata import version
 from pathlib import Path
 from uuid import UUID
 
+import commands
 import pytest
-from commands import REPO, Background, Result, Scenario, Terminal, id_after, part
+from commands import (
+    REPO,
+    Background,
+    Result,
+    Scenario,
+    Terminal,
+    banner,
+    id_after,
+    part,
+)
 from netns import PrivateNetwork
 from prefect_api import eventually
 from pty_session import ANSI, ENTER, Pty, Question, answer_questions
@@ -46,7 +56,6 @@ AUTH_STRING = "admin:example-only-change-me"
 SERVER_ADDRESS, OTHER_ADDRESS = "192.0.2.10", "192.0.2.20"
 # The client id a script of another website asks a CSRF token for.
 WEBSITE = "another-website"
-BANNER_END = r"Check out the dashboard at http://[\d.]+:\d+\n"
 # What the install and server pages leave in the reader's profiles.toml: the `local`
 # profile, pointed at the server, with the quiet settings.
 READER_PROFILES = """\
@@ -86,20 +95,13 @@ def with_env(terminal: Terminal, **env: str) -> Terminal:
 def start_server(
     terminal: Terminal, command: str, network: PrivateNetwork, log: Path
 ) -> Background:
-    # Ctrl-C once stops a server (it prints "Server stopped!").
-    server = terminal.start(command, log=log, stop_signals=(signal.SIGINT,))
-    try:
-        server.wait_for(BANNER_END, timeout=180)
-        network.wait_until_healthy(API)  # /api/health answers without auth
-    except BaseException:
-        server.stop()
-        raise
-    return server
-
-
-def banner(server: Background) -> Result:
-    end = server.wait_for(BANNER_END).end()
-    return Result(0, server.output[:end])
+    return commands.start_server(
+        terminal,
+        command,
+        log=log,
+        # /api/health answers without auth
+        until_healthy=lambda: network.wait_until_healthy(API),
+    )
 
 
 def ask(port: int, auth_string: str | None = None):

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import shlex
-import signal
 import subprocess
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+import commands
 import pytest
-from commands import REPO, Background, Result, Scenario, Terminal
+from commands import REPO, Background, Scenario, Terminal, banner
 from netns import PrivateNetwork
 from prefect.utilities.dockerutils import get_prefect_image_name
 from prefect_api import eventually
@@ -28,24 +28,17 @@ from reader_fixtures import Installed, Step, the_run
 SV = "snippets/server"
 API = "http://127.0.0.1:4200/api"
 OTHER_API = "http://127.0.0.1:4300/api"
-BANNER_END = r"Check out the dashboard at http://127\.0\.0\.1:\d+\n"
 
 
 def start_server(terminal: Terminal, command: str, log: Path, healthy) -> Background:
-    # Ctrl-C once stops a server (it prints "Server stopped!").
-    server = terminal.start(command, log=log, stop_signals=(signal.SIGINT,))
-    try:
-        server.wait_for(BANNER_END, timeout=180)
-        eventually(healthy, timeout=90, what=f"the server of {command} answering")
-    except BaseException:
-        server.stop()
-        raise
-    return server
-
-
-def banner(server: Background) -> Result:
-    end = server.wait_for(BANNER_END).end()
-    return Result(0, server.output[:end])
+    return commands.start_server(
+        terminal,
+        command,
+        log=log,
+        until_healthy=lambda: eventually(
+            healthy, timeout=90, what=f"the server of {command} answering"
+        ),
+    )
 
 
 def reader_scenario(installed: Installed, logs: Path) -> Scenario:
