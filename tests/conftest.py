@@ -13,9 +13,12 @@ import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from built_site import mkdocs_build, serve
 from prefect_server import PrefectServer
 
 pytest_plugins = ["reader_fixtures", "scaling_scenario", "failure_scenario"]
@@ -56,6 +59,15 @@ def needs_server(item: pytest.Item) -> bool:
     return "prefect_server" in getattr(item, "fixturenames", ())
 
 
+# The built site in a browser, the link check and the UI screenshots come last, when
+# the background scenarios are over: Chromium wants the CPU the Prefect servers use.
+LAST = ["test_browser", "test_links", "test_screenshots"]
+
+
+def runs_last(item: pytest.Item) -> bool:
+    return Path(str(item.fspath)).stem in LAST
+
+
 def page_order(config: pytest.Config) -> dict[str, int]:
     """The pages in the order of the site's navigation (mkdocs.yml)."""
     mkdocs_yml = (config.rootpath / "mkdocs.yml").read_text()
@@ -72,10 +84,10 @@ def pytest_collection_modifyitems(
     # session's is booting).
     order = page_order(config)
 
-    def key(item: pytest.Item) -> tuple[bool, int]:
+    def key(item: pytest.Item) -> tuple[bool, bool, int]:
         module = Path(str(item.fspath)).stem
         page = module.removeprefix("test_").removesuffix("_page")
-        return needs_server(item) or page in order, order.get(page, -1)
+        return runs_last(item), needs_server(item) or page in order, order.get(page, -1)
 
     items.sort(key=key)
 
@@ -168,6 +180,22 @@ def session_dir(pytestconfig: pytest.Config) -> Path:
 
 
 @pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built with `mkdocs build --strict`, as it is published."""
+    site = tmp_path_factory.mktemp("site")
+    build = mkdocs_build(Path(__file__).parent.parent, site)
+    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stderr}"
+    return site
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site: Path) -> Iterator[str]:
+    """The built site's address over HTTP, on 127.0.0.1 and a free port."""
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def update_outputs(pytestconfig: pytest.Config) -> bool:
     """`--update-examples`: rewrite the shown outputs instead of checking them."""
     return bool(pytestconfig.getoption("update_examples"))
@@ -187,3 +215,31 @@ def start_early_scenarios(request: pytest.FixtureRequest) -> None:
             name in getattr(item, "fixturenames", ()) for item in request.session.items
         ):
             request.getfixturevalue(name)
+
+
+# Started in the background with the last tests (the built site in a browser, the
+# link check): the UI screenshots capture (its own server and Chromium) uses the
+# other core while those run.
+LATE = ["ui_capture"]
+
+
+@pytest.fixture(autouse=True)
+def start_late_scenarios(request: pytest.FixtureRequest) -> None:
+    if not runs_last(request.node):
+        return
+    for name in LATE:
+        if any(
+            name in getattr(item, "fixturenames", ()) for item in request.session.items
+        ):
+            request.getfixturevalue(name)
+
+
+@pytest.fixture(scope="session")
+def ui_capture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future]:
+    """scripts/screenshots.py's capture into a temporary folder: a Future of its
+    shots."""
+    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+    import screenshots
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool.submit(screenshots.capture, tmp_path_factory.mktemp("ui"))

@@ -9,7 +9,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-import pytest
+from built_site import mkdocs_build
 from commands import REPO, SNIPPETS
 
 DOCS = REPO / "docs"
@@ -57,32 +57,6 @@ def test_every_include_points_at_a_file() -> None:
     assert missing == {}, "includes of files or sections that do not exist"
 
 
-def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "--site-dir",
-            str(site_dir),
-        ],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    build = mkdocs_build(REPO, site)
-    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stderr}"
-    return site
-
-
 def test_strict_build_passes(built_site: Path) -> None:
     for page in (
         "index.html",
@@ -117,6 +91,7 @@ def test_an_include_of_a_missing_file_fails_the_build_and_names_it(
     shutil.copy(REPO / "mkdocs.yml", project)
     shutil.copytree(DOCS, project / "docs")
     shutil.copytree(SNIPPETS, project / "snippets")
+    shutil.copytree(REPO / "overrides", project / "overrides")
     page = project / "docs" / "flows.md"
     page.write_text(
         page.read_text()
