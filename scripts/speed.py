@@ -36,20 +36,39 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from commands import COMMAND_ONLY  # noqa: E402
-from prefect_server import QUIET_ENV, PrefectServer  # noqa: E402
+from prefect_server import QUIET_ENV, PrefectServer, stop_process  # noqa: E402
 
 HELLO_FLOW = REPO / "snippets/flows/hello_flow.py"
 OUTPUT = REPO / "docs/data/speed.json"
 
 
 def timed(command: list[str], *, env: dict[str, str], cwd: Path = REPO) -> float:
+    """Wall time of one command, from its start to its end; exit if it fails.
+
+    The command runs in a process group of its own: if we are interrupted (Ctrl-C, an
+    error), it is stopped by its PID with whatever it started (a temporary server),
+    and waited for.
+    """
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = process.communicate()
+    except BaseException:
+        stop_process(process)
+        raise
     elapsed = time.perf_counter() - start
-    if done.returncode != 0:
+    if process.returncode != 0:
         sys.exit(
-            f"{' '.join(command)} failed ({done.returncode}):\n"
-            f"{done.stdout}{done.stderr}"
+            f"{' '.join(command)} failed ({process.returncode}):\n{stdout}{stderr}"
         )
     return elapsed
 
@@ -60,32 +79,64 @@ def base_env(home: Path) -> dict[str, str]:
     return env
 
 
-def median_of(repeats: int, measure) -> dict[str, float]:
-    values = [measure() for _ in range(repeats)]
-    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+def spread(values: list[float]) -> dict:
+    """The median of some measurements, their range, and the measurements."""
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "samples": values,
+    }
+
+
+def median_of(repeats: int, measure) -> dict:
+    return spread([measure() for _ in range(repeats)])
+
+
+# The measurements below are shared with scripts/benchmark.py (the "What Prefect costs"
+# page), which measures the same things next to others.
+
+
+def import_prefect_times(repeats: int, env: dict[str, str]) -> dict:
+    """`python -c "import prefect"`, each time in a fresh process."""
+    return median_of(
+        repeats, lambda: timed([sys.executable, "-c", "import prefect"], env=env)
+    )
+
+
+def hello_flow_times(repeats: int, env: dict[str, str]) -> dict:
+    """`python hello_flow.py`: with a temporary server when `env` has no
+    PREFECT_API_URL, against the server it names when it has one."""
+    return median_of(repeats, lambda: timed([sys.executable, str(HELLO_FLOW)], env=env))
+
+
+def start_server_timed(
+    home: Path, database_template: Path | None = None
+) -> tuple[PrefectServer, float]:
+    """Start `prefect server start`; return it, running, and the seconds it took
+    until /api/health answered. The caller stops it."""
+    start = time.perf_counter()
+    server = PrefectServer(home=home).start(database_template)
+    try:
+        server.wait_until_ready()
+    except BaseException:
+        server.stop()
+        raise
+    return server, time.perf_counter() - start
 
 
 def measure_hello_flow(repeats: int, scratch: Path) -> dict:
-    python = sys.executable
     home = scratch / "hello-home"
     env = base_env(home)
     # The first run on a new home creates the database: a one-off, not counted.
-    timed([python, str(HELLO_FLOW)], env=env)
+    timed([sys.executable, str(HELLO_FLOW)], env=env)
 
-    import_prefect = median_of(
-        repeats, lambda: timed([python, "-c", "import prefect"], env=env)
-    )
-    temporary = median_of(repeats, lambda: timed([python, str(HELLO_FLOW)], env=env))
+    import_prefect = import_prefect_times(repeats, env)
+    temporary = hello_flow_times(repeats, env)
 
-    server = PrefectServer(home=scratch / "server-home").start()
+    server, server_start = start_server_timed(scratch / "server-home")
     try:
-        start = time.perf_counter()
-        server.wait_until_ready()
-        server_start = time.perf_counter() - start
-        with_server = {**env, "PREFECT_API_URL": server.api_url}
-        running = median_of(
-            repeats, lambda: timed([python, str(HELLO_FLOW)], env=with_server)
-        )
+        running = hello_flow_times(repeats, {**env, "PREFECT_API_URL": server.api_url})
     finally:
         server.stop()
     return {

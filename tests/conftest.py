@@ -59,13 +59,17 @@ def needs_server(item: pytest.Item) -> bool:
     return "prefect_server" in getattr(item, "fixturenames", ())
 
 
-# The built site in a browser, the link check and the UI screenshots come last, when
-# the background scenarios are over: Chromium wants the CPU the Prefect servers use.
-LAST = ["test_browser", "test_links", "test_screenshots"]
+# The built site in a browser, the link check, the UI screenshots and the benchmark's
+# quick mode come last, when the background scenarios are over: Chromium and the
+# benchmark want the CPU the Prefect servers use.
+# The background ones (LATE, below) wait at the end, for the others to run meanwhile.
+LAST = ["test_browser", "test_links", "test_screenshots", "test_benchmark"]
 
 
-def runs_last(item: pytest.Item) -> bool:
-    return Path(str(item.fspath)).stem in LAST
+def last_rank(item: pytest.Item) -> int:
+    """0 for a test that does not come last, else 1 + its module's place in LAST."""
+    module = Path(str(item.fspath)).stem
+    return LAST.index(module) + 1 if module in LAST else 0
 
 
 def page_order(config: pytest.Config) -> dict[str, int]:
@@ -84,10 +88,10 @@ def pytest_collection_modifyitems(
     # session's is booting).
     order = page_order(config)
 
-    def key(item: pytest.Item) -> tuple[bool, bool, int]:
+    def key(item: pytest.Item) -> tuple[int, bool, int]:
         module = Path(str(item.fspath)).stem
         page = module.removeprefix("test_").removesuffix("_page")
-        return runs_last(item), needs_server(item) or page in order, order.get(page, -1)
+        return last_rank(item), needs_server(item) or page in order, order.get(page, -1)
 
     items.sort(key=key)
 
@@ -218,14 +222,14 @@ def start_early_scenarios(request: pytest.FixtureRequest) -> None:
 
 
 # Started in the background with the last tests (the built site in a browser, the
-# link check): the UI screenshots capture (its own server and Chromium) uses the
-# other core while those run.
-LATE = ["ui_capture"]
+# link check): the UI screenshots capture (its own server and Chromium) and the
+# benchmark's quick mode use the other core while those run.
+LATE = ["ui_capture", "quick_benchmark"]
 
 
 @pytest.fixture(autouse=True)
 def start_late_scenarios(request: pytest.FixtureRequest) -> None:
-    if not runs_last(request.node):
+    if not last_rank(request.node):
         return
     for name in LATE:
         if any(
@@ -243,3 +247,13 @@ def ui_capture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future]:
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         yield pool.submit(screenshots.capture, tmp_path_factory.mktemp("ui"))
+
+
+@pytest.fixture(scope="session")
+def quick_benchmark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future]:
+    """scripts/benchmark.py --quick into a temporary folder (its figures do not
+    matter here, only that they are well-formed): a Future of its run."""
+    from test_benchmark import run_quick
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool.submit(run_quick, tmp_path_factory.mktemp("benchmark"))
