@@ -369,10 +369,6 @@ def command_env(*, home: Path, api_url: str | None) -> dict[str, str]:
     env["PREFECT_HOME"] = str(home)
     if api_url:
         env["PREFECT_API_URL"] = api_url
-    # A temporary server gets 20 s to start; a reader's machine is not running this
-    # suite's other servers at the same time, ours is (a fresh-clone run once timed
-    # out at 20 s). The output is the same.
-    env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "90"
     # The project's own `python` and `prefect` come first, as in an activated
     # environment; then the `uv` that runs these tests.
     path = [str(Path(sys.executable).parent)]
