@@ -54,6 +54,7 @@ from prefect_server import (  # noqa: E402
     QUIET_ENV,
     PrefectServer,
     prefect_executable,
+    run_in_group,
     stop_process,
 )
 from speed import (  # noqa: E402
@@ -151,32 +152,24 @@ def run_checked(
 
     Stopped by its PID (with what it started) on a timeout or an interruption.
     """
-    process = subprocess.Popen(
-        command,
-        env=env,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
     try:
-        stdout, stderr = process.communicate(timeout=timeout)
+        done = run_in_group(
+            command,
+            env=env,
+            cwd=cwd,
+            timeout=timeout,
+            stop_signals=(signal.SIGINT, signal.SIGTERM),
+        )
     except subprocess.TimeoutExpired:
-        stop_process(process, (signal.SIGINT, signal.SIGTERM))
         raise BenchmarkError(
             f"{' '.join(command)} did not finish within {timeout:.0f} s"
         ) from None
-    except BaseException:
-        stop_process(process, (signal.SIGINT, signal.SIGTERM))
-        raise
-    if process.returncode != 0:
-        tail = "\n".join((stdout + stderr).splitlines()[-40:])
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).splitlines()[-40:])
         raise BenchmarkError(
-            f"{' '.join(command)} failed with exit code {process.returncode}:\n{tail}"
+            f"{' '.join(command)} failed with exit code {done.returncode}:\n{tail}"
         )
-    return stdout
+    return done.stdout
 
 
 def api(server: PrefectServer, method: str, path: str, body: object = None):

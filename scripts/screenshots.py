@@ -181,9 +181,7 @@ def populate(api: Api, terminal: Terminal, stack: ExitStack, logs: Path) -> Made
     # The deployments page: a process pool, a deployment, a worker, a run.
     print("  deploying hello-flow/hello-deployment to my-pool, starting a worker")
     run_snippet(terminal, "snippets/deployments/deploy_non_interactive.sh")
-    polling = Terminal(
-        **{**terminal.__dict__, "env_extra": terminal.env_extra | FAST_POLLING}
-    )
+    polling = terminal.with_env(**FAST_POLLING)
     worker = stack.enter_context(
         polling.start(
             "snippets/deployments/worker_start.sh",

@@ -26,7 +26,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +35,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from commands import COMMAND_ONLY  # noqa: E402
-from prefect_server import QUIET_ENV, PrefectServer, stop_process  # noqa: E402
+from prefect_server import (  # noqa: E402
+    QUIET_ENV,
+    PrefectServer,
+    run_in_group,
+)
 
 HELLO_FLOW = REPO / "snippets/flows/hello_flow.py"
 OUTPUT = REPO / "docs/data/speed.json"
@@ -50,25 +53,12 @@ def timed(command: list[str], *, env: dict[str, str], cwd: Path = REPO) -> float
     and waited for.
     """
     start = time.perf_counter()
-    process = subprocess.Popen(
-        command,
-        env=env,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        stdout, stderr = process.communicate()
-    except BaseException:
-        stop_process(process)
-        raise
+    done = run_in_group(command, env=env, cwd=cwd)
     elapsed = time.perf_counter() - start
-    if process.returncode != 0:
+    if done.returncode != 0:
         sys.exit(
-            f"{' '.join(command)} failed ({process.returncode}):\n{stdout}{stderr}"
+            f"{' '.join(command)} failed ({done.returncode}):\n"
+            f"{done.stdout}{done.stderr}"
         )
     return elapsed
 

@@ -11,6 +11,7 @@ install page's new project).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import signal
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from prefect_server import stop_process
+from prefect_server import run_in_group, stop_process
 from pty_session import Question, Session, answer_questions
 from shown_output import check_or_update, present
 
@@ -401,26 +402,21 @@ def run_command(
     argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 300
 ) -> Result:
     """Run a command to its end; its output is stdout and stderr together."""
-    process = subprocess.Popen(
-        argv,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        preexec_fn=like_a_terminal,
-    )
     try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
+        done = run_in_group(
+            argv,
+            cwd=cwd,
+            env=env,
+            timeout=timeout,
+            stop_signals=(),  # straight to SIGKILL: it has already had its time
+            merge_stderr=True,
+            preexec_fn=like_a_terminal,
+        )
+    except subprocess.TimeoutExpired as expired:
         raise AssertionError(
-            f"{' '.join(argv)} did not finish within {timeout} s:\n{output}"
+            f"{' '.join(argv)} did not finish within {timeout} s:\n{expired.output}"
         ) from None
-    return Result(process.returncode, output)
+    return Result(done.returncode, done.stdout)
 
 
 class Background:
@@ -532,6 +528,10 @@ class Terminal:
 
     def env(self) -> dict[str, str]:
         return command_env(home=self.home, api_url=self.api_url) | self.env_extra
+
+    def with_env(self, **env: str) -> Terminal:
+        """The same terminal, with more variables in its environment."""
+        return dataclasses.replace(self, env_extra=self.env_extra | env)
 
     def argv(self, snippet: str) -> list[str]:
         return [*self.wrap, "bash", "-e", str(REPO / snippet)]

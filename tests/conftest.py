@@ -212,13 +212,18 @@ def update_outputs(pytestconfig: pytest.Config) -> bool:
 EARLY = ["scaling", "failure_runs"]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def start_early_scenarios(request: pytest.FixtureRequest) -> None:
-    for name in EARLY:
+def start_those_used(request: pytest.FixtureRequest, names: list[str]) -> None:
+    """Start each of these session fixtures that a selected test uses."""
+    for name in names:
         if any(
             name in getattr(item, "fixturenames", ()) for item in request.session.items
         ):
             request.getfixturevalue(name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def start_early_scenarios(request: pytest.FixtureRequest) -> None:
+    start_those_used(request, EARLY)
 
 
 # Started in the background with the last tests (the built site in a browser, the
@@ -229,13 +234,8 @@ LATE = ["ui_capture", "quick_benchmark"]
 
 @pytest.fixture(autouse=True)
 def start_late_scenarios(request: pytest.FixtureRequest) -> None:
-    if not last_rank(request.node):
-        return
-    for name in LATE:
-        if any(
-            name in getattr(item, "fixturenames", ()) for item in request.session.items
-        ):
-            request.getfixturevalue(name)
+    if last_rank(request.node):
+        start_those_used(request, LATE)
 
 
 @pytest.fixture(scope="session")
@@ -253,7 +253,7 @@ def ui_capture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future]:
 def quick_benchmark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future]:
     """scripts/benchmark.py --quick into a temporary folder (its figures do not
     matter here, only that they are well-formed): a Future of its run."""
-    from test_benchmark import run_quick
+    from quick_benchmark import run_quick
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         yield pool.submit(run_quick, tmp_path_factory.mktemp("benchmark"))

@@ -224,7 +224,7 @@ def failure_story(
     try:
         server.wait_until_ready()
         terminal = Terminal(cwd=project, home=home, api_url=server.api_url)
-        polling = Terminal(**{**terminal.__dict__, "env_extra": FAST_POLLING})
+        polling = terminal.with_env(**FAST_POLLING)
         scenario = Scenario(terminal)
         with SyncPrefectClient(server.api_url) as client:
             runs = Runs(client)

@@ -15,6 +15,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 # Keep a machine without internet quiet, and send nothing anywhere.
@@ -58,6 +60,58 @@ def stop_process(
         except subprocess.TimeoutExpired:
             continue
     process.wait()
+
+
+@dataclass
+class Finished:
+    """A command run to its end."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    """Empty when stderr went to stdout (`merge_stderr`)."""
+
+
+def run_in_group(
+    command: list[str],
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    timeout: float | None = None,
+    stop_signals: tuple[int, ...] = (signal.SIGTERM,),
+    merge_stderr: bool = False,
+    preexec_fn: Callable[[], None] | None = None,
+) -> Finished:
+    """Run a command to its end in a process group of its own.
+
+    On a timeout or an interruption (Ctrl-C, an error in this process) the command
+    is stopped by its PID, with whatever it started (a temporary server, a worker),
+    through `stop_process(stop_signals)`, and waited for; the exception is raised
+    again. A timeout raises `subprocess.TimeoutExpired` carrying the output so far.
+    """
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=preexec_fn,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop_process(process, stop_signals)
+        stdout, stderr = process.communicate()
+        raise subprocess.TimeoutExpired(
+            command, timeout or 0, output=stdout, stderr=stderr
+        ) from None
+    except BaseException:
+        stop_process(process, stop_signals)
+        raise
+    return Finished(process.returncode, stdout, stderr or "")
 
 
 class PrefectServer:

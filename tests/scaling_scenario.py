@@ -97,7 +97,7 @@ def load(scenario: Scenario, key: str, logs: Path, port: int) -> None:
 
     terminal = scenario.terminal
     scenario.run(f"{SC}/deploy_load_test.sh", key=f"deploy {key}")
-    polling = Terminal(**{**terminal.__dict__, "env_extra": FAST_POLLING})
+    polling = terminal.with_env(**FAST_POLLING)
     with (
         polling.start(f"{SC}/worker_a.sh", log=logs / f"worker-a-{key}.log") as a,
         polling.start(f"{SC}/worker_b.sh", log=logs / f"worker-b-{key}.log") as b,

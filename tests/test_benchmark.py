@@ -7,85 +7,24 @@ about the shape of what it writes and prints, never about how fast this machine 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
-import signal
 import statistics
-import subprocess
-import sys
 import xml.etree.ElementTree as ElementTree
 from concurrent.futures import Future
-from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 from commands import REPO
-from prefect_server import stop_process
+from quick_benchmark import Quick, fingerprints, run_benchmark
 
-SCRIPT = REPO / "scripts/benchmark.py"
-COMMITTED = [REPO / "docs/data/benchmark.json", *REPO.glob("docs/images/costs/*")]
 PLOTS = ["startup.svg", "per_task.svg", "task_runners.svg", "deployment_latency.svg"]
 STATS = {"median", "min", "max", "samples"}
 SIZES = [1, 10, 100]  # the quick mode's numbers of tasks
 # What the server made of the task runs: no event dropped, all stored at once.
 MAY_BE_0 = (".dropped_events", ".caught_up_after_s")
-
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def run_benchmark(*arguments: str, timeout: float = 600) -> Run:
-    """The script in a process group of its own; on a timeout or an interruption it
-    gets a Ctrl-C (it then stops the servers and the worker it started)."""
-    process = subprocess.Popen(
-        [sys.executable, str(SCRIPT), *arguments],
-        cwd=REPO,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except BaseException:
-        stop_process(process, (signal.SIGINT,))
-        raise
-    return Run(process.returncode, stdout, stderr)
-
-
-def fingerprints() -> dict[str, str]:
-    return {
-        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in COMMITTED
-        if path.is_file()
-    }
-
-
-@dataclass
-class Quick:
-    figures: dict
-    table: str
-    plots: Path
-    committed_before: dict[str, str]
-
-
-def run_quick(folder: Path) -> tuple[Run, Quick | None]:
-    """The quick mode into `folder`. conftest.py runs it in the background with the
-    last tests (the browser tests), as the `quick_benchmark` fixture."""
-    out, plots = folder / "figures" / "benchmark.json", folder / "plots"
-    before = fingerprints()
-    run = run_benchmark("--quick", "--out", str(out), "--plots", str(plots))
-    if run.returncode != 0:
-        return run, None
-    return run, Quick(json.loads(out.read_text()), run.stdout, plots, before)
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ def terminal(deployed: Deployed) -> Terminal:
 @pytest.fixture(scope="module")
 def worker(terminal: Terminal, session_dir: Path) -> Iterator[Background]:
     """`prefect worker start --pool my-pool`, left running in a second terminal."""
-    polling = Terminal(**{**terminal.__dict__, "env_extra": FAST_POLLING})
+    polling = terminal.with_env(**FAST_POLLING)
     with polling.start(
         f"{D}/worker_start.sh", log=session_dir / "worker.log"
     ) as worker:
@@ -125,7 +125,7 @@ def at_once(
             Question("Would you like to save configuration", "y" + ENTER, "y"),
         ],
     )
-    polling = Terminal(**{**terminal.__dict__, "env_extra": FAST_POLLING})
+    polling = terminal.with_env(**FAST_POLLING)
     # `serve` stops on Ctrl-C; SIGTERM is the fallback.
     serving = polling.start(
         f"{D}/serve.sh",

@@ -56,7 +56,7 @@ def background_tasks(scenario: Scenario, logs: Path) -> Scenario:
 def own_pool(scenario: Scenario, logs: Path) -> Scenario:
     """A step sent to the gpu pool and its own worker; then the other pool types."""
     scenario.run(f"{INF}/deploy_to_gpu.sh")
-    polling = Terminal(**{**scenario.terminal.__dict__, "env_extra": FAST_POLLING})
+    polling = scenario.terminal.with_env(**FAST_POLLING)
     with polling.start(f"{INF}/gpu_worker.sh", log=logs / "gpu-worker.log") as worker:
         worker.wait_for(r"Worker '.*' started!")
         scenario.run(f"{INF}/run_pipeline.sh")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import prefect_api as api
 import pytest
-from commands import Result, Scenario, Terminal, part
+from commands import Result, Scenario, part
 from pty_session import ENTER, Question
 from reader_fixtures import FAST_POLLING, Deployed
 
@@ -93,7 +93,7 @@ def from_python(scenario: Scenario) -> Scenario:
 
 
 def served(scenario: Scenario, log: Path) -> Scenario:
-    polling = Terminal(**{**scenario.terminal.__dict__, "env_extra": FAST_POLLING})
+    polling = scenario.terminal.with_env(**FAST_POLLING)
     with polling.start(
         f"{SC}/serve_every_minute.sh",
         log=log,

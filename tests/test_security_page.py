@@ -14,7 +14,6 @@ Prefect home of that part, as it is on a reader's machine.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -85,11 +84,6 @@ def reader_terminal(root: Path, network: PrivateNetwork, template: Path | None):
     return Terminal(
         cwd=project, home=home, env_extra={"HOME": str(you)}, wrap=network.wrap
     )
-
-
-def with_env(terminal: Terminal, **env: str) -> Terminal:
-    """The same terminal, with more variables in its environment."""
-    return dataclasses.replace(terminal, env_extra=terminal.env_extra | env)
 
 
 def start_server(
@@ -243,7 +237,7 @@ def basic_auth(root: Path, logs: Path, template: Path | None) -> Scenario:
         saved = terminal.home / "auth-string"
         scenario.seen["saved"] = (saved.read_text(), stat.S_IMODE(saved.stat().st_mode))
         # After run_hello_flow_auth.sh, Terminal 2 has the string in its environment.
-        terminal_2 = with_env(terminal, PREFECT_API_AUTH_STRING=AUTH_STRING)
+        terminal_2 = terminal.with_env(PREFECT_API_AUTH_STRING=AUTH_STRING)
         watch = f"{SEC}/run_deployment_auth.sh"
 
         def requests() -> None:
@@ -256,7 +250,7 @@ def basic_auth(root: Path, logs: Path, template: Path | None) -> Scenario:
         def deployment() -> None:
             deploy = "snippets/deployments/deploy_non_interactive.sh"
             scenario.results[deploy] = terminal_2.run(deploy)
-            with with_env(terminal, **FAST_POLLING).start(
+            with terminal.with_env(**FAST_POLLING).start(
                 f"{SEC}/worker_with_auth.sh", log=logs / "worker.log"
             ) as worker:
                 worker.wait_for(r"Worker '.*' started!")
