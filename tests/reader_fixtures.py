@@ -99,7 +99,15 @@ def installed(session_dir: Path) -> Installed:
 def first_run(installed: Installed) -> Step:
     """The first-flow page: hello_flow.py run with no server configured."""
     shutil.copy(REPO / "snippets/flows/hello_flow.py", installed.project)
-    return step(installed.terminal, "snippets/flows/run_hello_flow.sh")
+    # Prefect gives a temporary server 20 s to start. On a machine as busy as this
+    # test session makes it, one start took longer; this run alone gets more time
+    # (the other terminals, whose `prefect config view` a page shows, do not).
+    return step(
+        installed.terminal.with_env(
+            PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="90"
+        ),
+        "snippets/flows/run_hello_flow.sh",
+    )
 
 
 @dataclass
