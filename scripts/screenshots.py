@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 import chromium  # noqa: E402
 from commands import Background, Terminal, id_after, run_command  # noqa: E402
-from prefect_server import QUIET_ENV, PrefectServer  # noqa: E402
+from prefect_server import QUIET_ENV, PrefectServer, cache_bytecode  # noqa: E402
 
 SNIPPETS = REPO / "snippets"
 DEFAULT_OUT = REPO / "docs/images/ui"
@@ -554,6 +554,7 @@ def main() -> None:
     args = parser.parse_args()
     if problem := unusable(args.out):
         parser.error(f"--out: {problem}")
+    cache_bytecode()
     started = time.monotonic()
     try:
         shots = capture(args.out)

@@ -38,6 +38,7 @@ from commands import COMMAND_ONLY  # noqa: E402
 from prefect_server import (  # noqa: E402
     QUIET_ENV,
     PrefectServer,
+    cache_bytecode,
     run_in_group,
 )
 
@@ -229,6 +230,7 @@ def main() -> None:
         help="skip the naive baseline (each snippet with its own temporary server)",
     )
     args = parser.parse_args()
+    cache_bytecode()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
 

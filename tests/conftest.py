@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from built_site import mkdocs_build, serve
-from prefect_server import PrefectServer
+from prefect_server import PrefectServer, cache_bytecode
 
 pytest_plugins = ["reader_fixtures", "scaling_scenario", "failure_scenario"]
 
@@ -53,6 +53,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # --8<-- [end:configure]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Before any Prefect process starts, and before the snippets import Prefect here.
+    cache_bytecode()
 
 
 def needs_server(item: pytest.Item) -> bool:

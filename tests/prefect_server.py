@@ -26,6 +26,20 @@ QUIET_ENV = {
 }
 
 
+def cache_bytecode() -> None:
+    """Let Python cache compiled modules, in this process and the ones it starts.
+
+    A reader's machine does: the first `import prefect` compiles Prefect's modules and
+    writes them to `__pycache__/`, later ones load them. This machine (and CI) sets
+    PYTHONDONTWRITEBYTECODE=1, and the project's packages are installed without
+    bytecode: every process then compiles every module it imports again, and each
+    server, worker and flow run starts on twice the CPU (`import prefect`: 2.5 s
+    instead of 1.1 s here). The tests and the benchmark run as on a reader's machine.
+    """
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.dont_write_bytecode = False
+
+
 def free_port() -> int:
     """A TCP port that nothing listens on at this moment, on 127.0.0.1."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
