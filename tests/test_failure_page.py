@@ -23,11 +23,16 @@ def story(failure_runs: Future[Scenario], prefect_server) -> Scenario:
     return failure_runs.result(timeout=900)
 
 
-def test_a_cached_task_runs_once(story: Scenario, update_outputs: bool) -> None:
+def test_a_cached_task_runs_once_per_input(
+    story: Scenario, update_outputs: bool
+) -> None:
     story.check(f"{F}/run_caching.sh", update=update_outputs)
-    # two runs of the flow; the task's body wrote one line: the second run used
-    # the result the first stored
-    assert story.seen["downloads"] == "downloaded the report of 2026-11-24\n"
+    # three runs of the flow, two for the same day; the task's body wrote one line
+    # per day: the second run used the result the first stored, the third, for
+    # another day, ran the body again
+    assert story.seen["downloads"] == (
+        "downloaded the report of 2026-11-24\ndownloaded the report of 2026-11-25\n"
+    )
 
 
 def test_a_killed_process_crashes_its_run(

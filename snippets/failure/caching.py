@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 from prefect import flow, task
@@ -21,5 +22,5 @@ def reports(day: str = "2026-11-24") -> str:
 
 
 if __name__ == "__main__":
-    print(reports())
+    print(reports(*sys.argv[1:]))  # python caching.py [DAY]
     print(f"downloads.log: {len(DOWNLOADS.read_text().splitlines())} line(s)")
