@@ -156,20 +156,47 @@ def cancelled_run(scenario: Scenario, runs: Runs, worker: Background) -> None:
     scenario.run(f"{F}/run_history.sh", key="history_cancelled.out")
 
 
-def worker_killed(scenario: Scenario, runs: Runs, terminal: Terminal, logs: Path):
-    """The worker dies (SIGKILL); the run's process carries on without it."""
-    with start_worker(terminal, logs / "worker-killed.log") as worker:
-        run = new_slow_run(scenario, runs, "orphan")
-        os.killpg(worker.process.pid, signal.SIGKILL)
-        scenario.seen["orphan"] = runs.final(str(run.id))
+def lose_the_worker(
+    scenario: Scenario, runs: Runs, terminal: Terminal, log: Path, command: str
+) -> FlowRun:
+    """Start a run with `command`, and once its flow code runs (its process has
+    written its first log lines), kill its worker (SIGKILL); then wait for the run's
+    end and for its process to exit."""
     from prefect_api import eventually
 
-    scenario.seen["orphan process gone"] = eventually(
+    with start_worker(terminal, log) as worker:
+        created = scenario.run(command, key=command)
+        assert created.returncode == 0, created.output
+        run = runs.running(id_after("UUID: ", created.output))
+        worker.wait_for(r"Flow run '[\w-]+' - View at http")
+        os.killpg(worker.process.pid, signal.SIGKILL)
+        worker.process.wait(timeout=30)
+        killed_at = time.time()
+    scenario.seen[f"{command} worker killed at"] = killed_at
+    final = runs.final(str(run.id))
+    scenario.seen[f"{command} process gone"] = eventually(
         lambda: process_gone(int(run.infrastructure_pid)),
         timeout=30,
         what="the orphaned run's process exiting",
     )
+    return final
+
+
+def worker_killed(scenario: Scenario, runs: Runs, terminal: Terminal, logs: Path):
+    """The worker dies (SIGKILL); the run's process carries on without it, until it
+    writes to its console, which was a pipe to the worker."""
+    scenario.seen["orphan"] = lose_the_worker(
+        scenario, runs, terminal, logs / "worker-killed.log", f"{F}/run_slow_count.sh"
+    )
     scenario.run(f"{F}/run_history.sh", key="history_orphan.out")
+    # the same, for a run that writes nothing while it works
+    quiet = f"{F}/run_slow_count_quiet.sh"
+    run = lose_the_worker(
+        scenario, runs, terminal, logs / "worker-killed-quiet.log", quiet
+    )
+    scenario.seen["quiet orphan"] = run
+    scenario.seen["quiet orphan states"] = runs.states(str(run.id))
+    scenario.run(f"{F}/run_history.sh", key="history_orphan_quiet.out")
 
 
 def zombie(scenario: Scenario, runs: Runs, terminal: Terminal, logs: Path) -> None:

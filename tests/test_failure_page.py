@@ -90,11 +90,32 @@ def test_a_run_outlives_its_killed_worker_until_it_writes(
     orphan = story.seen["orphan"]
     assert orphan.state.type.value == "CRASHED"
     assert orphan.state.message == "Execution was aborted by Python system exit call."
-    assert story.seen["orphan process gone"]
+    assert story.seen[f"{F}/run_slow_count.sh process gone"]
     story.check(
         f"{F}/run_history.sh",
         key="history_orphan.out",
         output=f"{F}/history_orphan.out",
+        update=update_outputs,
+    )
+
+
+def test_a_quiet_run_completes_without_its_killed_worker(
+    story: Scenario, update_outputs: bool
+) -> None:
+    quiet = story.seen["quiet orphan"]
+    assert quiet.parameters == {"to": 30, "quiet": True}
+    assert quiet.state.type.value == "COMPLETED"
+    running, completed = story.seen["quiet orphan states"][-2:]
+    assert running.type.value == "RUNNING"
+    # the worker was killed while the run was running, and the run's process
+    # reported its end itself, later
+    killed_at = story.seen[f"{F}/run_slow_count_quiet.sh worker killed at"]
+    assert running.timestamp.timestamp() < killed_at < completed.timestamp.timestamp()
+    assert story.seen[f"{F}/run_slow_count_quiet.sh process gone"]
+    story.check(
+        f"{F}/run_history.sh",
+        key="history_orphan_quiet.out",
+        output=f"{F}/history_orphan_quiet.out",
         update=update_outputs,
     )
 
