@@ -1,9 +1,12 @@
 from prefect import flow, task
+from prefect.cache_policies import INPUTS
 
 
-@task(retries=2)
-def fetch_prices(source) -> list[float]:
-    return source()
+# A past day's prices do not change: fetch them once. The cache key is the day;
+# the source is left out of it.
+@task(retries=2, cache_policy=INPUTS - "source")
+def fetch_prices(day: str, source) -> list[float]:
+    return source(day)
 
 
 @task
@@ -13,6 +16,7 @@ def average(prices: list[float]) -> float:
     return round(sum(prices) / len(prices), 2)
 
 
-@flow
-def price_report(source) -> float:
-    return average(fetch_prices(source))
+# A report that takes more than a minute is stuck: stop it.
+@flow(timeout_seconds=60)
+def price_report(day: str, source) -> float:
+    return average(fetch_prices(day, source))
