@@ -226,6 +226,15 @@ def measure_startup(
         repeats, lambda: timed([sys.executable, str(HELLO_WORLD)], env=no_server)
     )
     import_prefect = import_prefect_times(repeats, no_server)
+    # The same without Python's bytecode cache, as the first run after an install
+    # has it (or every run where PYTHONDONTWRITEBYTECODE is set and the packages were
+    # installed without bytecode): an empty cache folder, never written to.
+    uncached = {
+        **no_server,
+        "PYTHONPYCACHEPREFIX": str(scratch / "empty-bytecode-cache"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    import_uncached = import_prefect_times(repeats, uncached)
     # Prefect gives its temporary server 20 s to start; more here, so that a busy
     # machine gives a slower figure instead of no figure. The time is the same.
     temporary = hello_flow_times(
@@ -248,6 +257,7 @@ def measure_startup(
     figures = {
         "plain_hello_world_s": plain,
         "import_prefect_s": import_prefect,
+        "import_prefect_uncached_s": import_uncached,
         "hello_flow_temporary_server_s": temporary,
         "hello_flow_running_server_s": running,
         "server_start_new_database_s": spread(new_database),
@@ -261,6 +271,8 @@ def measure_startup(
         / m["plain_hello_world_s"],
         "import_share_of_running_server": m["import_prefect_s"]
         / m["hello_flow_running_server_s"],
+        "import_uncached_vs_cached": m["import_prefect_uncached_s"]
+        / m["import_prefect_s"],
     }
     return figures, server
 
@@ -667,6 +679,11 @@ def table_rows(figures: dict) -> list[tuple[str, dict, float]]:
         ("python hello_world.py (plain Python)", s["plain_hello_world_s"], 1),
         ('python -c "import prefect"', s["import_prefect_s"], 1),
         (
+            'python -c "import prefect", no bytecode cache',
+            s["import_prefect_uncached_s"],
+            1,
+        ),
+        (
             "python hello_flow.py, temporary server",
             s["hello_flow_temporary_server_s"],
             1,
@@ -843,12 +860,13 @@ def draw_plots(figures: dict, folder: Path) -> list[Path]:
 
     # 1. Start-up
     s = figures["startup"]
-    fig, ax = plt.subplots(figsize=(8, 3.4))
+    fig, ax = plt.subplots(figsize=(8, 3.8))
     bars(
         ax,
         [
             "plain Python hello world",
             "import prefect",
+            "import prefect, no bytecode cache",
             "hello flow, running server",
             "hello flow, temporary server",
             "server start, existing database",
@@ -857,12 +875,13 @@ def draw_plots(figures: dict, folder: Path) -> list[Path]:
         [
             s["plain_hello_world_s"],
             s["import_prefect_s"],
+            s["import_prefect_uncached_s"],
             s["hello_flow_running_server_s"],
             s["hello_flow_temporary_server_s"],
             s["server_start_existing_database_s"],
             s["server_start_new_database_s"],
         ],
-        [GREY, SKY, BLUE, VERMILION, GREEN, GREEN],
+        [GREY, SKY, SKY, BLUE, VERMILION, GREEN, GREEN],
     )
     ax.set_xlabel(
         "seconds from the start of the command to its end (median; whiskers: range)"

@@ -322,6 +322,8 @@ RUNS = [
     # parallel.md
     shown(f"{S}/parallel/run_parallel_tasks.sh", ordered=False),
     shown(f"{S}/parallel/run_unresolved_futures.sh"),
+    # costs.md: test_costs_page.py, in the reader's project
+    dedicated(f"{S}/costs/compile_bytecode.sh", output=False),
 ]
 
 # Python snippets that only make sense run by their command, not in the test process:

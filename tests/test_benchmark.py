@@ -63,6 +63,7 @@ def test_every_figure_is_there(quick: Quick) -> None:
     for figure in (
         "plain_hello_world_s",
         "import_prefect_s",
+        "import_prefect_uncached_s",
         "hello_flow_temporary_server_s",
         "hello_flow_running_server_s",
         "server_start_new_database_s",
@@ -73,6 +74,7 @@ def test_every_figure_is_there(quick: Quick) -> None:
         "temporary_vs_running_server",
         "running_server_vs_plain_python",
         "import_share_of_running_server",
+        "import_uncached_vs_cached",
     }
 
     per_task = f["per_task"]

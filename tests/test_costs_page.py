@@ -1,0 +1,15 @@
+"""The "What Prefect costs" page's one command (its figures: test_benchmark.py)."""
+
+from __future__ import annotations
+
+from reader_fixtures import Installed, the_run
+
+
+def test_uv_compiles_the_projects_packages(installed: Installed) -> None:
+    run = the_run("snippets/costs/compile_bytecode.sh")
+    result = installed.terminal.run(run.command)
+    assert result.returncode == 0, result.output
+    assert "Bytecode compiled" in result.output
+    # Prefect's own modules, compiled for the project's Python.
+    (site_packages,) = (installed.project / ".venv/lib").glob("python3.*/site-packages")
+    assert list((site_packages / "prefect/__pycache__").glob("__init__.*.pyc"))
