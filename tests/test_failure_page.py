@@ -23,6 +23,16 @@ def story(failure_runs: Future[Scenario], prefect_server) -> Scenario:
     return failure_runs.result(timeout=900)
 
 
+def check_history(story: Scenario, shown: str, update: bool) -> None:
+    """`python run_history.py slow-count/nightly`, as shown in `shown`.out."""
+    story.check(
+        f"{F}/run_history.sh",
+        key=f"{shown}.out",
+        output=f"{F}/{shown}.out",
+        update=update,
+    )
+
+
 def test_a_cached_task_runs_once_per_input(
     story: Scenario, update_outputs: bool
 ) -> None:
@@ -48,12 +58,7 @@ def test_a_killed_process_crashes_its_run(
         output=f"{F}/worker_crashed.out",
         update=update_outputs,
     )
-    story.check(
-        f"{F}/run_history.sh",
-        key="history_crashed.out",
-        output=f"{F}/history_crashed.out",
-        update=update_outputs,
-    )
+    check_history(story, "history_crashed", update_outputs)
 
 
 def test_one_idempotency_key_one_run(story: Scenario, update_outputs: bool) -> None:
@@ -75,12 +80,7 @@ def test_a_cancelled_run_ends_cancelled_and_its_process_is_gone(
         output=f"{F}/worker_cancelled.out",
         update=update_outputs,
     )
-    story.check(
-        f"{F}/run_history.sh",
-        key="history_cancelled.out",
-        output=f"{F}/history_cancelled.out",
-        update=update_outputs,
-    )
+    check_history(story, "history_cancelled", update_outputs)
 
 
 def test_a_run_outlives_its_killed_worker_until_it_writes(
@@ -91,12 +91,7 @@ def test_a_run_outlives_its_killed_worker_until_it_writes(
     assert orphan.state.type.value == "CRASHED"
     assert orphan.state.message == "Execution was aborted by Python system exit call."
     assert story.seen[f"{F}/run_slow_count.sh process gone"]
-    story.check(
-        f"{F}/run_history.sh",
-        key="history_orphan.out",
-        output=f"{F}/history_orphan.out",
-        update=update_outputs,
-    )
+    check_history(story, "history_orphan", update_outputs)
 
 
 def test_a_quiet_run_completes_without_its_killed_worker(
@@ -112,12 +107,7 @@ def test_a_quiet_run_completes_without_its_killed_worker(
     killed_at = story.seen[f"{F}/run_slow_count_quiet.sh worker killed at"]
     assert running.timestamp.timestamp() < killed_at < completed.timestamp.timestamp()
     assert story.seen[f"{F}/run_slow_count_quiet.sh process gone"]
-    story.check(
-        f"{F}/run_history.sh",
-        key="history_orphan_quiet.out",
-        output=f"{F}/history_orphan_quiet.out",
-        update=update_outputs,
-    )
+    check_history(story, "history_orphan_quiet", update_outputs)
 
 
 def test_a_zombie_run_is_crashed_by_the_heartbeat_automation(
@@ -132,12 +122,7 @@ def test_a_zombie_run_is_crashed_by_the_heartbeat_automation(
     assert running.type.value == "RUNNING"
     assert crashed.message == "No heartbeat for 90 seconds: the run's process is gone."
     assert crashed.timestamp.timestamp() - story.seen["zombie killed at"] > 60
-    story.check(
-        f"{F}/run_history.sh",
-        key="history_zombie.out",
-        output=f"{F}/history_zombie.out",
-        update=update_outputs,
-    )
+    check_history(story, "history_zombie", update_outputs)
 
 
 def test_no_server_at_the_api_url(story: Scenario, update_outputs: bool) -> None:
