@@ -1,5 +1,9 @@
 import pytest
-from prefect.settings import PREFECT_LOCAL_STORAGE_PATH, temporary_settings
+from prefect.settings import (
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+    PREFECT_LOCAL_STORAGE_PATH,
+    temporary_settings,
+)
 from prefect.testing.utilities import prefect_test_harness
 
 
@@ -8,7 +12,12 @@ def prefect_server():
     # One temporary Prefect server, with its own empty database, for the whole
     # test session; it stops when the session ends. It may take longer than the
     # default 30 s to start on a busy CI machine.
-    with prefect_test_harness(server_startup_timeout=120):
+    # No flow-run heartbeats either: a test does not need them, and each flow run
+    # would wait up to a second at its end for their thread to stop.
+    with (
+        prefect_test_harness(server_startup_timeout=120),
+        temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
         yield
 
 
