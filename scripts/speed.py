@@ -7,9 +7,9 @@ It measures, on the machine it runs on:
 
 - `import prefect`, and `python hello_flow.py` with a temporary server and with a
   running server (the figures the "Your first flow" page shows);
-- the snippet tests (`pytest tests/test_snippets.py`: one process, one server) next to
-  the naive way of checking the same snippets: each one run as `python FILE` with no
-  server, so that each starts its own temporary server;
+- the snippet tests (`pytest tests/test_snippets.py`: three runner processes, one
+  server) next to the naive way of checking the same snippets: each one run as
+  `python FILE` with no server, so that each starts its own temporary server;
 - the server-path tests (the pages on the server, deployments, work pools and
   scheduling) and the whole suite, each in one pytest process.
 

@@ -1,4 +1,4 @@
-"""Lint a Python snippet, run it, and check what it prints against its `#>` lines."""
+"""Lint a Python snippet; fail its test, saying why, when its run failed."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pytest_examples import CodeExample, EvalExample
 from ruff.__main__ import find_ruff_bin
+from snippet_pool import Outcome
 
 
 def lint(path: Path, *, config_root: Path) -> None:
@@ -25,20 +25,19 @@ def lint(path: Path, *, config_root: Path) -> None:
         )
 
 
-def run_and_check_prints(
-    eval_example: EvalExample, path: Path, *, label: str, update: bool | None = None
-) -> None:
-    """Run the file as `__main__`; with --update-examples (or `update`), rewrite its
-    `#>` lines instead of checking them."""
-    example = CodeExample.create(path.read_text(), path=path)
-    if eval_example.update_examples if update is None else update:
-        eval_example.run_print_update(example)
+def check_outcome(outcome: Outcome, *, label: str) -> None:
+    """Fail the test, saying what went wrong, unless the snippet's run passed."""
+    if outcome.failure is None:
         return
-    try:
-        eval_example.run_print_check(example)
-    except pytest.fail.Exception as failure:
+    if outcome.mismatch:
         pytest.fail(
-            f"{label}: what it prints no longer matches its #> lines.\n{failure}"
+            f"{label}: what it prints no longer matches its #> lines.\n"
+            f"{outcome.failure}"
             "If the change is expected, refresh it: uv run pytest --update-examples",
             pytrace=False,
         )
+    pytest.fail(
+        f"{label} failed:\n{outcome.failure}\n"
+        f"What it printed and logged (the end):\n{outcome.output}",
+        pytrace=False,
+    )

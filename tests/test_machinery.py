@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-from pytest_examples import EvalExample
 from shown_output import check_or_update, difference, mask, present
-from snippet_runner import run_and_check_prints
+from snippet_pool import SnippetPool
+from snippet_runner import check_outcome
 
 
-def test_a_changed_print_fails_with_a_diff_and_the_path(
-    tmp_path: Path, eval_example: EvalExample
-) -> None:
+def test_a_changed_print_fails_with_a_diff_and_the_path(tmp_path: Path) -> None:
     snippet = tmp_path / "snippets" / "demo" / "greeting.py"
     snippet.parent.mkdir(parents=True)
     snippet.write_text('print("Hello, world!")\n#> Hello, moon!\n')
+    crash = snippet.with_name("crash.py")
+    crash.write_text('print("about to fail")\nraise ValueError("bad input")\n')
+
+    pool = SnippetPool(1, env=dict(os.environ), logs=tmp_path)
+    try:
+        changed = pool.submit(snippet, update=False).result(timeout=120)
+        crashed = pool.submit(crash, update=False).result(timeout=120)
+    finally:
+        pool.close()
 
     with pytest.raises(pytest.fail.Exception) as failure:
-        run_and_check_prints(
-            eval_example, snippet, label="snippets/demo/greeting.py", update=False
-        )
-
+        check_outcome(changed, label="snippets/demo/greeting.py")
     message = str(failure.value)
     assert message.startswith("snippets/demo/greeting.py: ")
     assert "-#> Hello, moon!" in message
     assert "+#> Hello, world!" in message
+
+    # An exception is not a changed print: its traceback, not a call to refresh.
+    with pytest.raises(pytest.fail.Exception) as failure:
+        check_outcome(crashed, label="snippets/demo/crash.py")
+    message = str(failure.value)
+    assert message.startswith("snippets/demo/crash.py failed:")
+    assert "ValueError: bad input" in message
+    assert "--update-examples" not in message
 
 
 RECORDED = """\

@@ -1,60 +1,103 @@
 """Every Python snippet: linted, then run against the session's server, its printed
-output checked against the `#>` lines written under its prints."""
+output checked against the `#>` lines written under its prints (by pytest-examples, in
+a few runner processes: snippet_pool.py)."""
 
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sys
+from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 from commands import COMMAND_ONLY, REPO, RUNS, SNIPPETS
-from pytest_examples import EvalExample
-from snippet_runner import lint, run_and_check_prints
+from snippet_pool import Outcome, SnippetPool
+from snippet_runner import check_outcome, lint
 
 PYTHON_SNIPPETS = sorted(SNIPPETS.rglob("*.py"))
 # The others are run by their commands, in their page's tests (commands.COMMAND_ONLY).
-IN_PROCESS = [
+RUN_BY_PYTEST_EXAMPLES = [
     path
     for path in PYTHON_SNIPPETS
     if path.relative_to(REPO).as_posix() not in COMMAND_ONLY
 ]
 
 
-@pytest.fixture
-def without_flow_heartbeats():
-    """Run the snippets' flows without their heartbeat thread.
+# Three runners: most snippets wait (retry delays, a timeout, sleeping tasks), and
+# while one waits the others run; more would only share the two cores of the machine
+# the suite is measured on.
+RUNNERS = 3
 
-    At the end of each synchronous flow run, Prefect stops the run's heartbeat thread,
-    which checks once a second whether to stop: up to a second per flow run, more than
-    ten times the rest of a small run. Heartbeats let a server notice crashed runs; no
-    lesson's printed output depends on them. The commands whose output pages show run
-    with Prefect's defaults (test_commands.py).
-    """
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        yield
+# How long each snippet's run took in the last session, in pytest's cache folder.
+LAST_SECONDS = "learn-prefect/snippet-seconds"
+
+
+@pytest.fixture(scope="module")
+def snippet_runs(
+    request: pytest.FixtureRequest,
+    booting_server,
+    session_dir: Path,
+    update_outputs: bool,
+) -> Iterator[dict[Path, Future[Outcome]]]:
+    """The selected snippets' runs, all queued at once, the longest first (by the
+    last session's times; in a first session, those that look as if they wait): the
+    short ones fill the gaps at the end.
+
+    The runners import Prefect while the session's server is still starting; they
+    are given the snippets once it answers."""
+    selected = [
+        item.callspec.params["path"]
+        for item in request.session.items
+        if item.originalname == "test_snippet"
+    ]
+    cache = request.config.cache
+    last = cache.get(LAST_SECONDS, {}) if cache is not None else {}
+    queued = sorted(
+        selected, key=lambda path: (-last.get(snippet_id(path), 0), not waits(path))
+    )
+    logs = session_dir / "snippet-runners"
+    logs.mkdir()
+    pool = SnippetPool(min(RUNNERS, len(selected)), env=dict(os.environ), logs=logs)
+    runs: dict[Path, Future[Outcome]] = {}
+    try:
+        request.getfixturevalue("prefect_server")  # waits until it answers
+        runs = {path: pool.submit(path, update=update_outputs) for path in queued}
+        yield runs
+    finally:
+        pool.close()
+    if cache is not None:
+        took = {
+            snippet_id(path): run.result().seconds
+            for path, run in runs.items()
+            if run.done() and not run.cancelled()
+        }
+        cache.set(LAST_SECONDS, {**last, **took})
+
+
+def waits(path: Path) -> bool:
+    """Whether a snippet sleeps, retries after a delay, times out or starts
+    processes: what makes one take seconds."""
+    return bool(
+        re.search(
+            r"sleep\(|retry_delay_seconds|timeout_seconds|TaskRunner\(",
+            path.read_text(),
+        )
+    )
 
 
 def snippet_id(path: Path) -> str:
     return path.relative_to(REPO).as_posix()
 
 
-@pytest.mark.parametrize("path", IN_PROCESS, ids=snippet_id)
-def test_snippet(
-    path: Path,
-    eval_example: EvalExample,
-    prefect_server,
-    without_flow_heartbeats,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.mark.parametrize("path", RUN_BY_PYTEST_EXAMPLES, ids=snippet_id)
+def test_snippet(path: Path, snippet_runs: dict[Path, Future[Outcome]]) -> None:
     lint(path, config_root=REPO)
-    # As if copied alone into a new folder: no sibling files to import or read.
-    monkeypatch.chdir(tmp_path)
-    run_and_check_prints(eval_example, path, label=snippet_id(path))
+    outcome = snippet_runs[path].result(timeout=300)
+    check_outcome(outcome, label=snippet_id(path))
 
 
 def test_there_are_snippets() -> None:
