@@ -64,10 +64,10 @@ def needs_server(item: pytest.Item) -> bool:
     return "prefect_server" in getattr(item, "fixturenames", ())
 
 
-# The built site in a browser, the link check, the UI screenshots and the benchmark's
-# quick mode come last, when the background scenarios are over: Chromium and the
-# benchmark want the CPU the Prefect servers use.
-# The background ones (LATE, below) wait at the end, for the others to run meanwhile.
+# The built site in a browser and the link check come last, when the early background
+# scenarios are over: Chromium wants the CPU the Prefect servers use. So do the checks
+# of the UI screenshots and of the benchmark's quick mode, which run in the background
+# (LATE, below): their tests wait at the end, for the others to run meanwhile.
 LAST = ["test_browser", "test_links", "test_screenshots", "test_benchmark"]
 
 
@@ -99,6 +99,20 @@ def pytest_collection_modifyitems(
         return last_rank(item), needs_server(item) or page in order, order.get(page, -1)
 
     items.sort(key=key)
+    # Where each late scenario starts: at the first test of its page, or of the first
+    # page after it that has selected tests.
+    keys = [key(item) for item in items]
+    starts = {}
+    for name, point in LATE.items():
+        first = (
+            (LAST.index(point) + 1, False, -1)
+            if point in LAST
+            else (0, True, order[point])
+        )
+        starts[name] = next(
+            (index for index, k in enumerate(keys) if k >= first), len(items)
+        )
+    config.stash[LATE_STARTS] = starts
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -231,16 +245,21 @@ def start_early_scenarios(request: pytest.FixtureRequest) -> None:
     start_those_used(request, EARLY)
 
 
-# Started in the background with the last tests (the built site in a browser, the
-# link check): the UI screenshots capture (its own server and Chromium) and the
-# benchmark's quick mode use the other core while those run.
-LATE = ["ui_capture", "quick_benchmark"]
+# Started in the background when the run reaches a page, for the tests from there on to
+# run meanwhile: the benchmark's quick mode (its own servers; its figures are only
+# checked for form) with the failure page, whose tests may wait for the end of their
+# own background scenario (its heartbeat automation takes minutes by design); the UI
+# screenshots capture (its own server and Chromium) with the last tests (the built
+# site in a browser, the link check).
+LATE = {"quick_benchmark": "failure", "ui_capture": LAST[0]}
+LATE_STARTS = pytest.StashKey[dict[str, int]]()
 
 
 @pytest.fixture(autouse=True)
 def start_late_scenarios(request: pytest.FixtureRequest) -> None:
-    if last_rank(request.node):
-        start_those_used(request, LATE)
+    here = request.session.items.index(request.node)
+    starts = request.config.stash[LATE_STARTS]
+    start_those_used(request, [name for name, at in starts.items() if here >= at])
 
 
 @pytest.fixture(scope="session")
