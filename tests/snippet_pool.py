@@ -53,6 +53,7 @@ class SnippetPool:
 
     def __init__(self, size: int, env: dict[str, str], logs: Path) -> None:
         self.jobs: queue.Queue = queue.Queue()
+        self.logs = [(logs / f"runner-{index}.log").open("w") for index in range(size)]
         self.processes = [
             subprocess.Popen(
                 [sys.executable, str(Path(__file__).resolve())],
@@ -60,11 +61,11 @@ class SnippetPool:
                 cwd=logs,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                stderr=(logs / f"runner-{index}.log").open("w"),
+                stderr=log,
                 text=True,
                 start_new_session=True,
             )
-            for index in range(size)
+            for log in self.logs
         ]
         self.feeders = [
             threading.Thread(target=self._feed, args=(process,), daemon=True)
@@ -102,12 +103,16 @@ class SnippetPool:
             future.cancel()
         for _ in self.feeders:
             self.jobs.put(None)
+        for feeder in self.feeders:
+            feeder.join(timeout=15)
         for process in self.processes:
             process.stdin.close()  # the runner exits at the end of its input
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 stop_process(process)
+        for log in self.logs:
+            log.close()
 
 
 def run_snippet(path: Path, update: bool) -> Outcome:
