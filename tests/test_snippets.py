@@ -54,7 +54,7 @@ def snippet_runs(
         for item in request.session.items
         if item.originalname == "test_snippet"
     ]
-    cache = request.config.cache
+    cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
     last = cache.get(LAST_SECONDS, {}) if cache is not None else {}
     queued = sorted(
         selected, key=lambda path: (-last.get(snippet_id(path), 0), not waits(path))
