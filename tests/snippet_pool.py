@@ -32,7 +32,7 @@ from types import SimpleNamespace
 
 from prefect_server import stop_process
 
-TESTS = Path(__file__).parent
+HOME = Path.cwd()  # in a runner: the folder it was started in
 
 
 @dataclass
@@ -121,26 +121,29 @@ def run_snippet(path: Path, update: bool) -> Outcome:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from pytest_examples import CodeExample, EvalExample
 
-    with tempfile.TemporaryDirectory(prefix="snippet-") as folder:
-        # What EvalExample reads of pytest: the --update-examples option, and a name.
-        request = SimpleNamespace(
-            config=SimpleNamespace(getoption=lambda name: update),
-            node=SimpleNamespace(nodeid=str(path)),
-        )
-        evaluator = EvalExample(tmp_path=Path(folder), pytest_request=request)
-        example = CodeExample.create(path.read_text(), path=path)
-        os.chdir(folder)  # as if copied alone into a new folder
-        # Without the flow runs' heartbeat thread: at the end of each synchronous
-        # flow run Prefect stops it, and it checks once a second whether to stop; no
-        # lesson's printed output depends on it. The commands whose output the pages
-        # show run with Prefect's defaults (test_commands.py).
-        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            if update:
-                evaluator.run_print_update(example, rewrite_assertions=False)
-                if evaluator.to_update:
-                    path.write_text(evaluator.to_update[0].source)
-            else:
-                evaluator.run_print_check(example, rewrite_assertions=False)
+    # A new folder in the runner's own (the session's, removed with it): not removed
+    # at once, for what a snippet leaves running may still write there (a Dask
+    # worker shutting down).
+    folder = Path(tempfile.mkdtemp(prefix=f"{path.stem}-", dir=HOME))
+    # What EvalExample reads of pytest: the --update-examples option, and a name.
+    request = SimpleNamespace(
+        config=SimpleNamespace(getoption=lambda name: update),
+        node=SimpleNamespace(nodeid=str(path)),
+    )
+    evaluator = EvalExample(tmp_path=folder, pytest_request=request)
+    example = CodeExample.create(path.read_text(), path=path)
+    os.chdir(folder)  # as if copied alone into a new folder
+    # Without the flow runs' heartbeat thread: at the end of each synchronous
+    # flow run Prefect stops it, and it checks once a second whether to stop; no
+    # lesson's printed output depends on it. The commands whose output the pages
+    # show run with Prefect's defaults (test_commands.py).
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        if update:
+            evaluator.run_print_update(example, rewrite_assertions=False)
+            if evaluator.to_update:
+                path.write_text(evaluator.to_update[0].source)
+        else:
+            evaluator.run_print_check(example, rewrite_assertions=False)
     return Outcome()
 
 
@@ -184,7 +187,7 @@ def with_output_to(output, request: dict) -> Outcome:
         os.dup2(log, 1)
         os.dup2(log, 2)
         os.close(log)
-        os.chdir(TESTS)
+        os.chdir(HOME)
 
 
 if __name__ == "__main__":
