@@ -44,8 +44,8 @@ def snippet_runs(
     update_outputs: bool,
 ) -> Iterator[dict[Path, Future[Outcome]]]:
     """The selected snippets' runs, all queued at once, the longest first (by the
-    last session's times; in a first session, those that look as if they wait): the
-    short ones fill the gaps at the end.
+    last session's times; a first session keeps the tests' order): the short ones
+    fill the gaps at the end.
 
     The runners import Prefect while the session's server is still starting; they
     are given the snippets once it answers."""
@@ -56,9 +56,7 @@ def snippet_runs(
     ]
     cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
     last = cache.get(LAST_SECONDS, {}) if cache is not None else {}
-    queued = sorted(
-        selected, key=lambda path: (-last.get(snippet_id(path), 0), not waits(path))
-    )
+    queued = sorted(selected, key=lambda path: -last.get(snippet_id(path), 0))
     logs = session_dir / "snippet-runners"
     logs.mkdir()
     pool = SnippetPool(min(RUNNERS, len(selected)), env=dict(os.environ), logs=logs)
@@ -76,17 +74,6 @@ def snippet_runs(
             if run.done() and not run.cancelled()
         }
         cache.set(LAST_SECONDS, {**last, **took})
-
-
-def waits(path: Path) -> bool:
-    """Whether a snippet sleeps, retries after a delay, times out or starts
-    processes: what makes one take seconds."""
-    return bool(
-        re.search(
-            r"sleep\(|retry_delay_seconds|timeout_seconds|TaskRunner\(",
-            path.read_text(),
-        )
-    )
 
 
 def snippet_id(path: Path) -> str:
