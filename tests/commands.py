@@ -106,6 +106,14 @@ WORKER_HINT = (
     r"^\s+\$ prefect worker start --pool '[\w-]+'$",
 )
 DEPLOY = {"optional": WORKER_HINT}
+# `uvx` installs the tool into its cache on first use, and says so before the tool's
+# own output; later runs take it from the cache and say nothing.
+UVX = {
+    "optional": (
+        r"^Installed \d+ packages? in [\d.]+m?s$",
+        r"^ *Download(ing|ed) ",
+    )
+}
 # A Dask scheduler that does not answer: the connection is refused at once or times
 # out, depending on the machine's load, and the chain of exceptions under the final
 # OSError differs with it. The log lines and the OSError must match.
@@ -154,7 +162,7 @@ RUNS = [
     shown(f"{S}/tasks/run_retries.sh"),
     # server.md: in a private network namespace, test_server_page.py
     dedicated(f"{S}/server/start_server.sh"),
-    dedicated(f"{S}/server/uvx_server.sh", f"{S}/server/start_server.out"),
+    dedicated(f"{S}/server/uvx_server.sh", f"{S}/server/start_server.out", **UVX),
     dedicated(f"{S}/server/profile_ls.sh"),
     dedicated(f"{S}/server/use_local_profile.sh"),
     dedicated(f"{S}/server/config_view.sh"),
