@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from commands import REPO, RUNS_BY_COMMAND, Result, Run, Scenario, Terminal, command_env
+from prefect_server import PATIENT_TEMPORARY_SERVER
 from pty_session import ENTER, Question, Session, answer_questions
 
 
@@ -103,9 +104,7 @@ def first_run(installed: Installed) -> Step:
     # test session makes it, one start took longer; this run alone gets more time
     # (the other terminals, whose `prefect config view` a page shows, do not).
     return step(
-        installed.terminal.with_env(
-            PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="90"
-        ),
+        installed.terminal.with_env(**PATIENT_TEMPORARY_SERVER),
         "snippets/flows/run_hello_flow.sh",
     )
 

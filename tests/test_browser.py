@@ -159,12 +159,11 @@ PALETTE_RULES = ["color-contrast", "link-in-text-block"]
 def test_page_loads_offline_cleanly_and_accessibly(
     reader: Visit, axe: str, path: str
 ) -> None:
-    visit = reader
-    page = visit.open(path)
+    page = reader.open(path)
     assert page.get_attribute("body", "data-md-color-scheme") == "default"
     assert page.title().strip(), f"/{path} has no title"
-    assert visit.errors == [], f"console errors on /{path}"
-    assert visit.elsewhere == [], f"/{path} asked for something off the site"
+    assert reader.errors == [], f"console errors on /{path}"
+    assert reader.elsewhere == [], f"/{path} asked for something off the site"
     assert broken_images(page) == [], f"images of /{path} that did not load"
     assert serious_violations(page, axe) == [], f"axe on /{path}, light palette"
     page.click("label[for='__palette_1']")
@@ -172,7 +171,7 @@ def test_page_loads_offline_cleanly_and_accessibly(
     assert serious_violations(page, axe, PALETTE_RULES) == [], (
         f"axe on /{path}, dark palette"
     )
-    assert visit.errors == [], f"console errors on /{path}"
+    assert reader.errors == [], f"console errors on /{path}"
 
 
 MERMAID_OPEN_SHADOW = """
