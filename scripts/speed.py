@@ -1,21 +1,20 @@
-"""Measure what Prefect and this site's tests cost on this machine, and print it.
+"""Measure how fast this site's tests are, next to the naive way, and print it.
 
     uv run python scripts/speed.py            # everything (about 12 minutes)
     uv run python scripts/speed.py --no-naive # skip the slow naive baseline
 
 It measures, on the machine it runs on:
 
-- `import prefect`, and `python hello_flow.py` with a temporary server and with a
-  running server (the figures the "Your first flow" page shows);
 - the snippet tests (`pytest tests/test_snippets.py`: three runner processes, one
   server) next to the naive way of checking the same snippets: each one run as
   `python FILE` with no server, so that each starts its own temporary server;
 - the server-path tests (the pages on the server, deployments, work pools and
   scheduling) and the whole suite, each in one pytest process.
 
-It prints a table and writes the figures to docs/data/speed.json, which the pages read
-when the site is built. Times are wall-clock medians; compare them as ratios, the
-machine is noisy.
+It prints a table and writes the figures to docs/data/speed.json. What Prefect itself
+costs (`import prefect`, the hello flow with and without a server, a server's start)
+is measured by scripts/benchmark.py, whose figures the pages show. Compare the times
+here as ratios from one run: the machine is noisy.
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from commands import COMMAND_ONLY  # noqa: E402
 from prefect_server import (  # noqa: E402
-    PATIENT_TEMPORARY_SERVER,
     QUIET_ENV,
     PrefectServer,
     cache_bytecode,
@@ -117,35 +115,6 @@ def start_server_timed(
     return server, time.perf_counter() - start
 
 
-def measure_hello_flow(repeats: int, scratch: Path) -> dict:
-    home = scratch / "hello-home"
-    # A busy machine gives a slower figure instead of none.
-    env = {**base_env(home), **PATIENT_TEMPORARY_SERVER}
-    # The first run on a new home creates the database: a one-off, not counted.
-    timed([sys.executable, str(HELLO_FLOW)], env=env)
-
-    import_prefect = import_prefect_times(repeats, env)
-    temporary = hello_flow_times(repeats, env)
-
-    server, server_start = start_server_timed(scratch / "server-home")
-    try:
-        running = hello_flow_times(repeats, {**env, "PREFECT_API_URL": server.api_url})
-    finally:
-        server.stop()
-    return {
-        "repeats": repeats,
-        "import_prefect_s": import_prefect["median"],
-        "temporary_server_s": temporary["median"],
-        "running_server_s": running["median"],
-        "server_start_fresh_database_s": server_start,
-        "spread": {
-            "import_prefect": import_prefect,
-            "temporary_server": temporary,
-            "running_server": running,
-        },
-    }
-
-
 def measure_snippet_tests(naive: bool, scratch: Path) -> dict:
     python = sys.executable
     # The snippets the snippet tests run; the others (COMMAND_ONLY) serve until
@@ -221,42 +190,20 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--repeats",
-        type=int,
-        default=3,
-        help="runs per figure for the hello flow (default: 3)",
-    )
-    parser.add_argument(
         "--no-naive",
         action="store_true",
         help="skip the naive baseline (each snippet with its own temporary server)",
     )
     args = parser.parse_args()
     cache_bytecode()
-    if args.repeats < 1:
-        parser.error("--repeats must be at least 1")
 
     with tempfile.TemporaryDirectory(prefix="learn-prefect-speed-") as tmp:
         scratch = Path(tmp)
-        hello = measure_hello_flow(args.repeats, scratch)
         snippets = measure_snippet_tests(not args.no_naive, scratch)
         suites = measure_suites(scratch)
 
     print(f"Machine: {machine()}")
     print(f"{'what':<58} {'seconds':>8}")
-    print(f"{'python -c "import prefect"':<58} {hello['import_prefect_s']:>8.1f}")
-    print(
-        f"{'python hello_flow.py, temporary server':<58} "
-        f"{hello['temporary_server_s']:>8.1f}"
-    )
-    print(
-        f"{'python hello_flow.py, running server':<58} "
-        f"{hello['running_server_s']:>8.1f}"
-    )
-    print(
-        f"{'prefect server start until healthy (new database)':<58} "
-        f"{hello['server_start_fresh_database_s']:>8.1f}"
-    )
     n = snippets["snippets"]
     print(
         f"{f'snippet tests, {n} snippets, one server: fresh clone':<58} "
@@ -279,7 +226,6 @@ def main() -> None:
     figures = {
         "measured_on": dt.date.today().isoformat(),
         "machine": machine(),
-        "hello_flow": hello,
         "snippet_tests": snippets,
         "suites": suites,
     }
