@@ -9,10 +9,13 @@ their commands' outputs are checked by test_commands.py.
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import Future
 
 import pytest
 from commands import Scenario
+from prefect import flow
+from prefect.deployments import run_deployment
 
 F = "snippets/failure"
 
@@ -65,6 +68,31 @@ def test_one_idempotency_key_one_run(story: Scenario, update_outputs: bool) -> N
     story.check(f"{F}/trigger_once.sh", update=update_outputs)
     (run,) = story.seen["triggered"]  # two triggers, one run
     assert run.state.is_completed() and run.parameters == {"to": 3}
+
+
+def test_an_idempotency_key_is_one_run_per_flow_not_per_deployment(
+    prefect_server,
+) -> None:
+    """The page: the server makes one run per key and flow. The same key given to two
+    deployments of one flow returns the first deployment's run; another flow's
+    deployment gets a run of its own."""
+
+    @flow(name=f"idempotent-{uuid.uuid4().hex[:8]}")
+    def export() -> None: ...
+
+    @flow(name=f"idempotent-other-{uuid.uuid4().hex[:8]}")
+    def other() -> None: ...
+
+    for name in ("morning", "evening"):
+        export.to_deployment(name=name).apply()
+    other.to_deployment(name="morning").apply()
+    key = f"tonight-{uuid.uuid4()}"
+    morning = run_deployment(f"{export.name}/morning", idempotency_key=key, timeout=0)
+    evening = run_deployment(f"{export.name}/evening", idempotency_key=key, timeout=0)
+    elsewhere = run_deployment(f"{other.name}/morning", idempotency_key=key, timeout=0)
+    assert evening.id == morning.id
+    assert evening.deployment_id == morning.deployment_id  # the first deployment's
+    assert elsewhere.id != morning.id
 
 
 def test_a_cancelled_run_ends_cancelled_and_its_process_is_gone(

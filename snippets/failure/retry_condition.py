@@ -41,5 +41,3 @@ def downloads() -> None:
 
 if __name__ == "__main__":
     downloads()
-    #> rate limited: Completed after 2 call(s)
-    #> not found: Failed after 1 call(s)

@@ -10,7 +10,7 @@ calls = 0
     retries=2,
     # wait 1 s before the first retry, 2 s before the second...
     retry_delay_seconds=exponential_backoff(backoff_factor=1),
-    # ...give or take up to 50%, so that many failing runs do not retry in step
+    # ...up to 50% longer or somewhat shorter, so that failing runs do not retry in step
     retry_jitter_factor=0.5,
 )
 def fetch_rates() -> dict[str, float]:
