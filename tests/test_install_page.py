@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import tomllib
 
-from commands import REPO, Terminal
+from commands import REPO, Terminal, run_command
 from reader_fixtures import Installed, the_run
 
 
@@ -46,3 +46,38 @@ def test_a_snippet_copied_alone_into_the_new_project_runs_as_shown(
     terminal.check(
         the_run("snippets/flows/run_hello_flow.sh", dedicated=False), update=False
     )
+
+
+def test_a_setting_saved_with_config_set_stays_in_its_profile(
+    installed: Installed, tmp_path
+) -> None:
+    # A copy of the reader's home after the install page, switched to the profile
+    # `local` as the server lesson does (the switch is saved before the command checks
+    # for a server, which this test does not start).
+    home = tmp_path / "prefect-home"
+    home.mkdir()
+    shutil.copy2(installed.home / "profiles.toml", home)
+    env = installed.terminal.env() | {"PREFECT_HOME": str(home)}
+
+    def uv_run(*argv: str) -> str:
+        result = run_command(["uv", "run", *argv], cwd=installed.project, env=env)
+        return result.output
+
+    def analytics_enabled() -> str:
+        return uv_run(
+            "python",
+            "-c",
+            "from prefect.settings import get_current_settings as s;"
+            " print(s().server.analytics_enabled)",
+        ).strip()
+
+    assert analytics_enabled() == "False"
+    uv_run("prefect", "profile", "use", "local")
+    assert 'active = "local"' in (home / "profiles.toml").read_text()
+    # the setting stayed behind, in the profile `ephemeral`
+    assert analytics_enabled() == "True"
+    # The page's remedy: the same command again, in the new profile.
+    assert "Updated profile 'local'." in uv_run(
+        "prefect", "config", "set", "PREFECT_SERVER_ANALYTICS_ENABLED=false"
+    )
+    assert analytics_enabled() == "False"

@@ -7,16 +7,20 @@ terminal of its own (a Scenario); the tests check what each recorded.
 
 from __future__ import annotations
 
+import asyncio
 import signal
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import prefect_api as api
 import pytest
 from commands import Result, Scenario, part
+from prefect import get_client
+from prefect.client.schemas.schedules import CronSchedule as ClientCron
+from prefect.server.schemas.schedules import CronSchedule as ServerCron
 from pty_session import ENTER, Question
 from reader_fixtures import FAST_POLLING, Deployed
 
@@ -86,9 +90,43 @@ def rrule(scenario: Scenario) -> Scenario:
     return scenario
 
 
+def by_schedule(runs) -> dict[object, list]:
+    """Runs grouped by the schedule that made them (the scheduler records it)."""
+    grouped: dict[object, list] = {}
+    for run in runs:
+        grouped.setdefault(run.created_by and run.created_by.id, []).append(run)
+    return grouped
+
+
+def scheduled_by_each(deployment_name: str, schedule_ids, at_least: int = 3):
+    """The deployment's scheduled runs, once each of `schedule_ids` has made some."""
+
+    def check():
+        grouped = by_schedule(api.flow_runs(deployment_name, api.StateType.SCHEDULED))
+        ready = all(len(grouped.get(id, [])) >= at_least for id in schedule_ids)
+        return ready and grouped
+
+    return api.eventually(
+        check, timeout=150, what=f"scheduled runs of each schedule of {deployment_name}"
+    )
+
+
 def from_python(scenario: Scenario) -> Scenario:
+    name = "hello-flow/from-python"
     scenario.run(f"{SC}/deploy_with_schedules.sh")
-    scenario.seen["schedules"] = api.deployment("hello-flow/from-python").schedules
+    deployment = api.deployment(name)
+    scenario.seen["schedules"] = deployment.schedules
+    ids = {type(s.schedule).__name__: s.id for s in deployment.schedules}
+    scenario.seen["schedule ids"] = ids
+    scenario.seen["before pause"] = scheduled_by_each(name, ids.values())
+    # Pause one of the three schedules, as `prefect deployment schedule pause` does.
+    with get_client(sync_client=True) as client:
+        client.update_deployment_schedule(
+            deployment.id, ids["IntervalSchedule"], active=False
+        )
+    scenario.seen["right after pause"] = api.flow_runs(name, api.StateType.SCHEDULED)
+    others = [ids["CronSchedule"], ids["RRuleSchedule"]]
+    scenario.seen["later"] = scheduled_by_each(name, others)
     return scenario
 
 
@@ -209,6 +247,35 @@ def test_schedules_from_python(parts: dict, update_outputs: bool) -> None:
     }
     assert {s.schedule.timezone for s in schedules} == {"Europe/Berlin"}
 
+    # The 90-minute interval counts from midnight on 1 January in Berlin, as its
+    # comment says: the anchor carries its time zone.
+    midnight_berlin = datetime(2026, 1, 1, tzinfo=BERLIN)
+    ids = python.seen["schedule ids"]
+    (interval,) = (s for s in schedules if s.id == ids["IntervalSchedule"])
+    assert interval.schedule.anchor_date == midnight_berlin
+    first = python.seen["before pause"][ids["IntervalSchedule"]][0].expected_start_time
+    assert (first - midnight_berlin) % timedelta(minutes=90) == timedelta(0), first
+    # ...not on the grid a naive datetime(2026, 1, 1), read as midnight UTC, makes
+    midnight_utc = datetime(2026, 1, 1, tzinfo=UTC)
+    assert (first - midnight_utc) % timedelta(minutes=90) != timedelta(0), first
+
+
+def test_pausing_one_schedule_deletes_the_coming_runs_of_all(parts: dict) -> None:
+    python = part(parts, "python")
+    ids = python.seen["schedule ids"]
+    before = python.seen["before pause"]
+    planned = {run.id for runs in before.values() for run in runs}
+    assert all(before[id] for id in ids.values())
+    # Pausing the interval schedule deleted the runs the cron and RRULE schedules had
+    # made too (any left are new ones the scheduler made since)...
+    after = python.seen["right after pause"]
+    assert planned.isdisjoint(run.id for run in after), after
+    # ...and the scheduler made those of the two active schedules again, none for the
+    # paused one.
+    later = python.seen["later"]
+    assert later[ids["CronSchedule"]] and later[ids["RRuleSchedule"]]
+    assert ids["IntervalSchedule"] not in later
+
 
 def test_serve_with_an_interval(parts: dict, update_outputs: bool) -> None:
     served = part(parts, "serve")
@@ -218,4 +285,24 @@ def test_serve_with_an_interval(parts: dict, update_outputs: bool) -> None:
     assert not served.seen["deployment"].paused
     assert gaps(served.seen["runs"]) == {timedelta(seconds=60)}
     # Stopped with Ctrl-C, `serve` tries to pause its deployment, schedule and all.
-    api.assert_paused_as_reported("hello-flow/every-minute", served.seen["output"])
+    if api.assert_paused_as_reported("hello-flow/every-minute", served.seen["output"]):
+        # ...and pausing it deleted the runs the scheduler had made.
+        scheduled = api.flow_runs("hello-flow/every-minute", api.StateType.SCHEDULED)
+        assert scheduled == [], scheduled
+
+
+def test_time_zones_go_by_place_not_by_abbreviation() -> None:
+    # The server's own schedule model, as the scheduler uses it: `EST` stays at
+    # UTC-5 in summer, `America/New_York` follows summer time.
+    july = datetime(2026, 7, 1, tzinfo=UTC)
+
+    def first_9_am(timezone: str) -> datetime:
+        schedule = ServerCron(cron="0 9 * * *", timezone=timezone)
+        (first,) = asyncio.run(schedule.get_dates(n=1, start=july))
+        return first
+
+    new_york = ZoneInfo("America/New_York")
+    assert first_9_am("EST").astimezone(new_york).hour == 10
+    assert first_9_am("America/New_York").astimezone(new_york).hour == 9
+    with pytest.raises(ValueError, match='Invalid timezone: "CEST"'):
+        ClientCron(cron="0 9 * * *", timezone="CEST")

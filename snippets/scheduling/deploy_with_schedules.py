@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from prefect import flow
 from prefect.schedules import Cron, Interval, RRule
@@ -14,10 +15,11 @@ if __name__ == "__main__":
         schedules=[
             # 07:30 in Berlin on weekdays, summer time or not
             Cron("30 7 * * 1-5", timezone="Europe/Berlin"),
-            # every 90 minutes, counted from midnight on 1 January in Berlin
+            # every 90 minutes, counted from midnight on 1 January in Berlin: the
+            # anchor says its time zone (a naive datetime would be read as UTC)
             Interval(
                 timedelta(minutes=90),
-                anchor_date=datetime(2026, 1, 1),
+                anchor_date=datetime(2026, 1, 1, tzinfo=ZoneInfo("Europe/Berlin")),
                 timezone="Europe/Berlin",
             ),
             # the first Monday of each month at noon

@@ -1,8 +1,9 @@
 from prefect import task
 
 
-@task
+@task(log_prints=True)
 def add(a: int, b: int) -> int:
+    print(f"Adding {a} and {b}")
     return a + b
 
 
