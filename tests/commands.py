@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from prefect_server import run_in_group, stop_process
 from pty_session import Question, Session, answer_questions
-from shown_output import check_or_update, present
+from shown_output import COLUMNS, check_or_update, present
 
 REPO = Path(__file__).resolve().parents[1]
 SNIPPETS = REPO / "snippets"
@@ -393,6 +393,10 @@ def command_env(*, home: Path, api_url: str | None) -> dict[str, str]:
     # Prints and log lines reach a terminal in the order they are made; through a
     # pipe Python would buffer the prints.
     env["PYTHONUNBUFFERED"] = "1"
+    # A terminal as wide as the pseudo-terminals of the runs in one: without it,
+    # Rich wraps what a command prints at 80 columns when its output is a pipe
+    # (shown_output.COLUMNS says why this width).
+    env["COLUMNS"] = str(COLUMNS)
     return env
 
 

@@ -14,6 +14,13 @@ import difflib
 import re
 from pathlib import Path
 
+# How wide a terminal the tests give every command they record, with or without a
+# pseudo-terminal: COLUMNS in the environment (Rich, pytest and argparse read it when
+# the output is not a terminal; Rich falls back to 80 without it) and the size of the
+# pseudo-terminal. Wide enough that no command, URL, id or `--watch` event line a
+# page shows is wrapped; tests/test_shown_outputs.py checks that none is.
+COLUMNS = 140
+
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 # (pattern, replacement) applied in order by mask().
