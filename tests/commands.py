@@ -163,17 +163,25 @@ RUNS = [
     shown(f"{S}/tasks/run_task_without_flow.sh"),
     shown(f"{S}/tasks/run_retries.sh"),
     # server.md: in a private network namespace, test_server_page.py
+    # started in a pseudo-terminal, where it may switch profiles and say so
     dedicated(f"{S}/server/start_server.sh"),
-    dedicated(f"{S}/server/uvx_server.sh", f"{S}/server/start_server.out", **UVX),
+    # on a free port, out of a terminal: no profile to switch to, and no check
+    dedicated(
+        f"{S}/server/uvx_server.sh",
+        f"{S}/server/start_server.out",
+        optional=(*UVX["optional"], r"^Switched to profile 'local'$"),
+    ),
     dedicated(f"{S}/server/profile_ls.sh"),
     dedicated(f"{S}/server/use_local_profile.sh"),
     dedicated(f"{S}/server/config_view.sh"),
+    dedicated(f"{S}/server/config_view.sh", f"{S}/server/config_view_set.out"),
     dedicated(f"{S}/server/set_api_url.sh"),
     dedicated(f"{S}/server/export_api_url.sh"),
     dedicated(f"{S}/server/server_other_port.sh"),
     dedicated(f"{S}/server/ui_settings.sh"),
     dedicated(f"{S}/server/ui_settings.sh", f"{S}/server/ui_settings_fixed.out"),
     dedicated(f"{S}/server/server_other_port_fixed.sh", output=False),
+    dedicated(f"{S}/server/server_port_setting.sh", output=False),
     # shown, not run: no container engine on the test machines
     dedicated(f"{S}/server/docker_server_exposed.sh", output=False),
     dedicated(f"{S}/server/docker_server_local.sh", output=False),

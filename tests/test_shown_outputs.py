@@ -10,13 +10,16 @@ a reader cannot use as shown:
   pushed to the start of the next line: copying it breaks, or the record it belongs to
   reads as two;
 - the same `#>` block twice in one snippet: it reads as if it printed twice;
-- a chain of exceptions printed twice by the same run: once logged, once raised.
+- a chain of exceptions printed twice by the same run: once logged, once raised;
+- a page that quotes what a command printed ("it answers `Server stopped!`") when
+  none of the outputs it shows has it.
 
 `python tests/test_shown_outputs.py` lists the offenders, page by page.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 import sys
 from collections.abc import Iterator
@@ -24,7 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from shown_output import COLUMNS, mask
+from commands import command_env, run_command
+from pty_session import answer_questions
+from shown_output import COLUMNS, mask, present
 
 REPO = Path(__file__).resolve().parents[1]
 SNIPPETS = REPO / "snippets"
@@ -285,6 +290,9 @@ def findings() -> list[Finding]:
         found += chains_twice(shown)
     for path in sorted(SNIPPETS.rglob("*.py")):
         found += repeated_blocks(path)
+    for page in PAGES:
+        found += quoted_but_not_shown(page)
+        found += refers_elsewhere(page)
     return found
 
 
@@ -306,6 +314,86 @@ def test_no_printed_block_is_repeated() -> None:
         f for path in sorted(SNIPPETS.rglob("*.py")) for f in repeated_blocks(path)
     ]
     assert not found, "\n".join(map(str, found))
+
+
+# A sentence that tells what a command printed, quoting it: "it answers `Server
+# stopped!`", "the output ends with `All deployments have been paused!`". The quote
+# must be in one of the outputs the page shows ("..." stands for any text).
+QUOTED_OUTPUT = re.compile(
+    r"\b(answers|prints|printed|says|said|ends with|starts with|begins with"
+    r"|has the line|shows the line|logs|a line such as|the line)\s+`([^`\n]+)`"
+)
+FENCED = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+PAGES = sorted(path.stem for path in (REPO / "docs").glob("*.md"))
+
+
+def quoted_but_not_shown(page: str) -> Iterator[Finding]:
+    """Quotes of output in the prose (code blocks aside) that no output of the page
+    holds: the `.out` files and `#>` lines under snippets/<page>/."""
+    doc = REPO / "docs" / f"{page}.md"
+    text = FENCED.sub(lambda block: "\n" * block.group().count("\n"), doc.read_text())
+    folder = SNIPPETS / page
+    outputs = [path.read_text() for path in folder.glob("*.out")] + [
+        "\n".join(lines)
+        for path in folder.glob("*.py")
+        for _, lines in printed_blocks(path)
+    ]
+    for match in QUOTED_OUTPUT.finditer(text):
+        quote = match.group(2)
+        pattern = re.compile(".*?".join(map(re.escape, quote.split("..."))))
+        if not any(pattern.search(output) for output in outputs):
+            yield Finding(
+                doc.relative_to(REPO).as_posix(),
+                text.count("\n", 0, match.start()) + 1,
+                f"{match.group(1)} `{quote}`, which no output on the page shows",
+            )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_quoted_output_is_shown(page: str) -> None:
+    found = list(quoted_but_not_shown(page))
+    assert not found, "\n".join(map(str, found))
+
+
+# Pages stand on their own: the reader does not have the tutorial the site began as.
+ELSEWHERE = re.compile(
+    r"tutorial (this|the) site grew from|the original tutorial", re.I
+)
+
+
+def refers_elsewhere(page: str) -> Iterator[Finding]:
+    doc = REPO / "docs" / f"{page}.md"
+    for number, line in enumerate(doc.read_text().splitlines(), start=1):
+        if ELSEWHERE.search(line):
+            yield Finding(
+                doc.relative_to(REPO).as_posix(),
+                number,
+                "refers to a tutorial the reader does not have",
+            )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_stands_on_its_own(page: str) -> None:
+    found = list(refers_elsewhere(page))
+    assert not found, "\n".join(map(str, found))
+
+
+def test_a_spinners_frame_is_taken_off_the_line_it_turns_on() -> None:
+    raw = "⠸ Checking API connectivity...\nConnected to Prefect server\n"
+    assert present(raw) == "Checking API connectivity...\nConnected to Prefect server\n"
+
+
+def test_every_recorded_command_gets_one_terminal_width(tmp_path: Path) -> None:
+    """Rich, in the installed packages, wraps at COLUMNS when its output is a pipe
+    (80 without it); the pseudo-terminals of the runs in one are as wide."""
+    env = command_env(home=tmp_path, api_url=None)
+    width = "from rich.console import Console; print(Console().width)"
+    done = run_command([sys.executable, "-c", width], cwd=tmp_path, env=env)
+    assert done.output == f"{COLUMNS}\n"
+    del env["COLUMNS"]
+    done = run_command([sys.executable, "-c", width], cwd=tmp_path, env=env)
+    assert done.output == "80\n"
+    assert inspect.signature(answer_questions).parameters["columns"].default == COLUMNS
 
 
 # Each check against lines of the kinds it is for, taken from outputs this site
@@ -369,7 +457,8 @@ def test_each_check_catches_its_kind_and_lets_fine_lines_through(check: str) -> 
 if __name__ == "__main__":
     by_page: dict[str, list[Finding]] = {}
     for finding in findings():
-        by_page.setdefault(finding.file.split("/")[1], []).append(finding)
+        page = Path(finding.file).parts[1].removesuffix(".md")
+        by_page.setdefault(page, []).append(finding)
     for page, page_findings in sorted(by_page.items()):
         print(f"## {page}")
         print(*page_findings, sep="\n")
