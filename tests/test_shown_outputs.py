@@ -303,15 +303,27 @@ CHECKS = {
 }
 
 
+SNIPPET_PAGES = sorted(path.name for path in SNIPPETS.iterdir() if path.is_dir())
+
+
 @pytest.mark.parametrize("check", CHECKS)
-def test_shown_outputs_are_usable(check: str) -> None:
-    found = [f for shown in shown_outputs() for f in CHECKS[check](shown)]
+@pytest.mark.parametrize("page", SNIPPET_PAGES)
+def test_shown_outputs_are_usable(page: str, check: str) -> None:
+    found = [
+        finding
+        for shown in shown_outputs()
+        if shown.file.startswith(f"snippets/{page}/")
+        for finding in CHECKS[check](shown)
+    ]
     assert not found, "\n".join(map(str, found))
 
 
-def test_no_printed_block_is_repeated() -> None:
+@pytest.mark.parametrize("page", SNIPPET_PAGES)
+def test_no_printed_block_is_repeated(page: str) -> None:
     found = [
-        f for path in sorted(SNIPPETS.rglob("*.py")) for f in repeated_blocks(path)
+        finding
+        for path in sorted((SNIPPETS / page).glob("*.py"))
+        for finding in repeated_blocks(path)
     ]
     assert not found, "\n".join(map(str, found))
 
