@@ -110,14 +110,16 @@ def start_server(terminal: Terminal, command: str, log: Path, healthy) -> Backgr
     )
 
 
-def api_url_of_runs(scenario: Scenario) -> tuple[str | None, bool]:
+def api_url_of_runs(scenario: Scenario) -> tuple[str | None, bool, bool]:
     """The server a run made in this terminal talks to: the API URL in the settings
-    Prefect resolves for a process (the client of every run reads it), and whether
-    it would start a temporary server instead."""
+    Prefect resolves for a process (the client of every run reads it), whether it
+    would start a temporary server instead, and whether a server started here would
+    send Prefect its anonymous usage data (the install page turned that off)."""
     terminal = scenario.terminal
     probe = (
         "from prefect.settings import get_current_settings as current; "
-        "print(current().api.url, current().server.ephemeral.enabled)"
+        "s = current(); "
+        "print(s.api.url, s.server.ephemeral.enabled, s.server.analytics_enabled)"
     )
     done = commands.run_command(
         [*terminal.wrap, "uv", "run", "python", "-c", probe],
@@ -125,8 +127,8 @@ def api_url_of_runs(scenario: Scenario) -> tuple[str | None, bool]:
         env=terminal.env(),
     )
     assert done.returncode == 0, done.output
-    url, ephemeral = done.output.split()
-    return (None if url == "None" else url), ephemeral == "True"
+    url, ephemeral, analytics = done.output.split()
+    return (None if url == "None" else url), ephemeral == "True", analytics == "True"
 
 
 def reader_scenario(installed: Installed, logs: Path) -> Scenario:
@@ -306,15 +308,16 @@ def test_the_cli_points_at_the_server_through_a_profile(
     viewed = reader.results["config_view.out"].output
     assert f"PREFECT_API_URL='{API}' (from profile)" in viewed
     assert "you are connected to" not in viewed
-    assert reader.seen["runs use, after the switch"] == (None, True)
-    assert reader.seen["runs use, after profile use"] == (None, True)
+    # Prefect's own `ephemeral`, not the reader's: the install page's setting is gone.
+    assert reader.seen["runs use, after the switch"] == (None, True, True)
+    assert reader.seen["runs use, after profile use"] == (None, True, True)
     # `config set` writes the setting into profiles.toml: from then on runs use it,
     # and `config view` names the UI it leads to.
     set_shown = check(
         reader, f"{SV}/config_view.sh", update_outputs, "config_view_set.out"
     ).output
     assert "you are connected to:\nhttp://127.0.0.1:4200\n" in set_shown
-    assert reader.seen["runs use, after config set"] == (API, False)
+    assert reader.seen["runs use, after config set"] == (API, False, False)
     # The first flow, run again: on this server, with the run's address in the UI.
     again = reader.results["hello again"]
     assert again.returncode == 0, again.output
