@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from prefect_server import run_in_group, stop_process
 from pty_session import Question, Session, answer_questions
-from shown_output import check_or_update, present
+from shown_output import COLUMNS, check_or_update, present
 
 REPO = Path(__file__).resolve().parents[1]
 SNIPPETS = REPO / "snippets"
@@ -164,17 +164,25 @@ RUNS = [
     dedicated(f"{S}/tasks/run_task_without_flow.sh"),
     shown(f"{S}/tasks/run_retries.sh"),
     # server.md: in a private network namespace, test_server_page.py
+    # started in a pseudo-terminal, where it may switch profiles and say so
     dedicated(f"{S}/server/start_server.sh"),
-    dedicated(f"{S}/server/uvx_server.sh", f"{S}/server/start_server.out", **UVX),
+    # on a free port, out of a terminal: no profile to switch to, and no check
+    dedicated(
+        f"{S}/server/uvx_server.sh",
+        f"{S}/server/start_server.out",
+        optional=(*UVX["optional"], r"^Switched to profile 'local'$"),
+    ),
     dedicated(f"{S}/server/profile_ls.sh"),
     dedicated(f"{S}/server/use_local_profile.sh"),
     dedicated(f"{S}/server/config_view.sh"),
+    dedicated(f"{S}/server/config_view.sh", f"{S}/server/config_view_set.out"),
     dedicated(f"{S}/server/set_api_url.sh"),
     dedicated(f"{S}/server/export_api_url.sh"),
     dedicated(f"{S}/server/server_other_port.sh"),
     dedicated(f"{S}/server/ui_settings.sh"),
     dedicated(f"{S}/server/ui_settings.sh", f"{S}/server/ui_settings_fixed.out"),
     dedicated(f"{S}/server/server_other_port_fixed.sh", output=False),
+    dedicated(f"{S}/server/server_port_setting.sh", output=False),
     # shown, not run: no container engine on the test machines
     dedicated(f"{S}/server/docker_server_exposed.sh", output=False),
     dedicated(f"{S}/server/docker_server_local.sh", output=False),
@@ -394,6 +402,10 @@ def command_env(*, home: Path, api_url: str | None) -> dict[str, str]:
     # Prints and log lines reach a terminal in the order they are made; through a
     # pipe Python would buffer the prints.
     env["PYTHONUNBUFFERED"] = "1"
+    # A terminal as wide as the pseudo-terminals of the runs in one: without it,
+    # Rich wraps what a command prints at 80 columns when its output is a pipe
+    # (shown_output.COLUMNS says why this width).
+    env["COLUMNS"] = str(COLUMNS)
     return env
 
 

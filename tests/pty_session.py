@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyte
+from shown_output import COLUMNS
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
 ENTER = "\r"
@@ -113,7 +114,7 @@ def answer_questions(
     *,
     cwd: str,
     env: dict[str, str],
-    columns: int = 140,
+    columns: int = COLUMNS,
     timeout: float = 120,
 ) -> Session:
     rows = 500  # tall enough that nothing scrolls away: the screen is the transcript

@@ -14,6 +14,13 @@ import difflib
 import re
 from pathlib import Path
 
+# How wide a terminal the tests give every command they record, with or without a
+# pseudo-terminal: COLUMNS in the environment (Rich, pytest and argparse read it when
+# the output is not a terminal; Rich falls back to 80 without it) and the size of the
+# pseudo-terminal. Wide enough that no command, URL, id or `--watch` event line a
+# page shows is wrapped; tests/test_shown_outputs.py checks that none is.
+COLUMNS = 140
+
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 # (pattern, replacement) applied in order by mask().
@@ -34,8 +41,6 @@ VOLATILE = [
     ),
     # Task run 'create_hello-a4d': the suffix is random
     (re.compile(r"(Task run '[\w.]+)-[0-9a-f]{3}'"), r"\1-<id>'"),
-    # a spinner's frame: ⠋ Checking API connectivity...
-    (re.compile(r"^[\u2800-\u28ff] ", re.MULTILINE), "<spinner> "),
     # <distributed.comm.tcp.TCPConnector object at 0x7f61b94fe120>
     (re.compile(r" object at 0x[0-9a-f]+>"), " object at 0x…>"),
     # pytest adds the minutes to a session longer than one: "in 73.45s (0:01:13)"
@@ -45,6 +50,11 @@ VOLATILE = [
         "Still processing items: N items",
     ),
 ]
+
+# A spinner's frame in front of what a command is doing: "⠸ Checking API
+# connectivity...". A terminal shows it turning, then leaves whichever frame was last
+# drawn; a page shows the line without it.
+SPINNER_FRAME = re.compile(r"^[\u2800-\u28ff] ")
 
 # A process that exits while its events are still on their way to a busy server
 # waits for them, and says so. A fresh run may add this line; an output recorded with
@@ -63,8 +73,9 @@ def present(
     Removes terminal colour codes, replaces machine paths with what a reader has in
     their place (`paths`: machine path -> shown text), shortens each Python
     traceback to its first and last lines (the frames name files deep inside
-    site-packages on the machine that made the run), and leaves out the lines that
-    match a pattern in `drop`.
+    site-packages on the machine that made the run), takes the spinner's frame off
+    a line that starts with one, and leaves out the lines that match a pattern in
+    `drop`.
     """
     text = ANSI.sub("", raw).replace("\r\n", "\n")
     for machine_path, shown in sorted(
@@ -82,6 +93,7 @@ def present(
         if in_traceback and (line.startswith(" ") or not line.strip()):
             continue
         in_traceback = False
+        line = SPINNER_FRAME.sub("", line)
         if not any(pattern.search(line) for pattern in drop):
             out.append(line.rstrip())
     return "\n".join(out).strip("\n") + "\n"

@@ -10,8 +10,12 @@ of their own, so that the three can run at the same time.
 from __future__ import annotations
 
 import json
+import re
 import shlex
+import signal
 import subprocess
+import threading
+import tomllib
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -22,12 +26,77 @@ from commands import REPO, Background, Scenario, Terminal, banner
 from netns import PrivateNetwork
 from prefect.utilities.dockerutils import get_prefect_image_name
 from prefect_api import eventually
-from prefect_server import PrefectServer, free_port
+from prefect_server import PrefectServer, free_port, stop_process
+from pty_session import Pty
 from reader_fixtures import Installed, Step, the_run
+from shown_output import ANSI, COLUMNS
 
 SV = "snippets/server"
 API = "http://127.0.0.1:4200/api"
 OTHER_API = "http://127.0.0.1:4300/api"
+
+
+class InATerminal:
+    """A command left running in a pseudo-terminal, as a reader starts the server.
+
+    `prefect server start` in a terminal first checks the active profile against the
+    address it serves (prefect/cli/server.py, `prestart_check`), and may switch
+    profiles and say so: not when its output is a pipe. Its output is read as it
+    comes; `stop()` is Ctrl-C (SIGINT to its process group), and waits for it.
+    """
+
+    def __init__(self, terminal: Terminal, snippet: str, log: Path) -> None:
+        self.log = log
+        self.pty = Pty(
+            terminal.argv(snippet),
+            cwd=str(terminal.cwd),
+            env=terminal.env(),
+            rows=50,
+            columns=COLUMNS,
+        )
+        self.process = self.pty.process
+        self.raw: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        with self.log.open("w") as log:
+            while (chunk := self.pty.read(timeout=0.5)) is not None:
+                self.raw.append(chunk)
+                log.write(chunk)
+                log.flush()
+
+    @property
+    def output(self) -> str:
+        return ANSI.sub("", "".join(self.raw)).replace("\r", "")
+
+    def wait_for(self, pattern: str, timeout: float = 60) -> re.Match:
+        return Background.wait_for(self, pattern, timeout)  # type: ignore[arg-type]
+
+    def stop(self) -> str:
+        stop_process(self.process, (signal.SIGINT,))
+        self.reader.join(timeout=10)
+        self.pty.close()
+        return self.output
+
+    def __enter__(self) -> InATerminal:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def start_in_a_terminal(
+    terminal: Terminal, command: str, log: Path, healthy
+) -> InATerminal:
+    server = InATerminal(terminal, command, log)
+    try:
+        server.wait_for(commands.BANNER_END, timeout=180)
+        eventually(healthy, timeout=90, what=f"the server of {command} answering")
+    except BaseException:
+        server.stop()
+        raise
+    return server
 
 
 def start_server(terminal: Terminal, command: str, log: Path, healthy) -> Background:
@@ -39,6 +108,27 @@ def start_server(terminal: Terminal, command: str, log: Path, healthy) -> Backgr
             healthy, timeout=90, what=f"the server of {command} answering"
         ),
     )
+
+
+def api_url_of_runs(scenario: Scenario) -> tuple[str | None, bool, bool]:
+    """The server a run made in this terminal talks to: the API URL in the settings
+    Prefect resolves for a process (the client of every run reads it), whether it
+    would start a temporary server instead, and whether a server started here would
+    send Prefect its anonymous usage data (the install page turned that off)."""
+    terminal = scenario.terminal
+    probe = (
+        "from prefect.settings import get_current_settings as current; "
+        "s = current(); "
+        "print(s.api.url, s.server.ephemeral.enabled, s.server.analytics_enabled)"
+    )
+    done = commands.run_command(
+        [*terminal.wrap, "uv", "run", "python", "-c", probe],
+        cwd=terminal.cwd,
+        env=terminal.env(),
+    )
+    assert done.returncode == 0, done.output
+    url, ephemeral, analytics = done.output.split()
+    return (None if url == "None" else url), ephemeral == "True", analytics == "True"
 
 
 def reader_scenario(installed: Installed, logs: Path) -> Scenario:
@@ -53,7 +143,7 @@ def reader_scenario(installed: Installed, logs: Path) -> Scenario:
             )
         )
         healthy = lambda: network.http(f"{API}/health", timeout=2)[0] == 200  # noqa: E731
-        with start_server(
+        with start_in_a_terminal(
             scenario.terminal, f"{SV}/start_server.sh", logs / "server.log", healthy
         ) as server:
             scenario.results[f"{SV}/start_server.sh"] = banner(server)
@@ -63,14 +153,21 @@ def reader_scenario(installed: Installed, logs: Path) -> Scenario:
             scenario.seen["runs"] = [
                 (names[run["flow_id"]], run["state_type"]) for run in json.loads(runs)
             ]
-            for command in (
-                "profile_ls.sh",
-                "use_local_profile.sh",
-                "config_view.sh",
-                "set_api_url.sh",
-                "export_api_url.sh",
-            ):
-                scenario.run(f"{SV}/{command}")
+            profiles = (scenario.terminal.home / "profiles.toml").read_text()
+            scenario.seen["profiles.toml after the switch"] = tomllib.loads(profiles)
+            scenario.run(f"{SV}/profile_ls.sh")
+            scenario.seen["runs use, after the switch"] = api_url_of_runs(scenario)
+            scenario.run(f"{SV}/use_local_profile.sh")
+            scenario.run(f"{SV}/config_view.sh", key="config_view.out")
+            scenario.seen["runs use, after profile use"] = api_url_of_runs(scenario)
+            scenario.run(f"{SV}/set_api_url.sh")
+            scenario.run(f"{SV}/config_view.sh", key="config_view_set.out")
+            scenario.seen["runs use, after config set"] = api_url_of_runs(scenario)
+            # "Now run the first flow again, from the terminal with the profile"
+            scenario.run("snippets/flows/run_hello_flow.sh", key="hello again")
+            status, runs = network.http(f"{API}/flow_runs/filter", body={})
+            scenario.seen["runs after hello again"] = len(json.loads(runs))
+            scenario.run(f"{SV}/export_api_url.sh")
         scenario.seen["stopped"] = server.output
     return scenario
 
@@ -89,6 +186,19 @@ def trap_scenario(home: Path, cwd: Path, env_extra: dict, logs: Path) -> Scenari
             scenario.results["ui_settings.out"] = scenario.terminal.run(
                 f"{SV}/ui_settings.sh"
             )
+        # No PREFECT_API_URL in this home: the port setting, not --port, moves the
+        # server and the address it gives the UI.
+        with start_server(
+            scenario.terminal, f"{SV}/server_port_setting.sh", logs / "env.log", healthy
+        ):
+            scenario.results["ui_settings_port_setting"] = scenario.terminal.run(
+                f"{SV}/ui_settings.sh"
+            )
+        scenario.seen["home has an API URL"] = "PREFECT_API_URL" in (
+            (scenario.terminal.home / "profiles.toml").read_text()
+            if (scenario.terminal.home / "profiles.toml").exists()
+            else ""
+        )
         with start_server(
             scenario.terminal,
             f"{SV}/server_other_port_fixed.sh",
@@ -175,25 +285,54 @@ def test_the_cli_points_at_the_server_through_a_profile(
     scenarios: dict, update_outputs: bool
 ) -> None:
     reader = scenarios["reader"].result(timeout=600)
-    for command in (
-        "profile_ls.sh",
-        "use_local_profile.sh",
-        "config_view.sh",
-        "set_api_url.sh",
-    ):
-        check(reader, f"{SV}/{command}", update_outputs)
+    # In a terminal, the server switched to the profile `local` that Prefect ships
+    # (its PREFECT_API_URL is the server's address): the only one that matches.
+    banner = reader.results[f"{SV}/start_server.sh"].output
+    assert "Switched to profile 'local'" in banner
+    listed = check(reader, f"{SV}/profile_ls.sh", update_outputs).output
+    # `local` is active, and not listed: it is not in the reader's profiles.toml.
+    assert "* ephemeral" not in listed and "local" not in listed
+    profiles = reader.seen["profiles.toml after the switch"]
+    assert profiles["active"] == "local" and "local" not in profiles["profiles"]
+    check(reader, f"{SV}/use_local_profile.sh", update_outputs)
+    check(reader, f"{SV}/config_view.sh", update_outputs, "config_view.out")
+    check(reader, f"{SV}/set_api_url.sh", update_outputs)
     assert (
         "Connected to Prefect server using profile 'local'"
         in reader.results[f"{SV}/use_local_profile.sh"].output
     )
+    # `config view` lists the profile's PREFECT_API_URL, yet a run would not use it:
+    # the settings of a process come from profiles.toml, which has no `local` yet,
+    # and Prefect falls back to its default profile (prefect/settings/sources.py,
+    # ProfileSettingsTomlLoader): no API URL, temporary servers on.
+    viewed = reader.results["config_view.out"].output
+    assert f"PREFECT_API_URL='{API}' (from profile)" in viewed
+    assert "you are connected to" not in viewed
+    # Prefect's own `ephemeral`, not the reader's: the install page's setting is gone.
+    assert reader.seen["runs use, after the switch"] == (None, True, True)
+    assert reader.seen["runs use, after profile use"] == (None, True, True)
+    # `config set` writes the setting into profiles.toml: from then on runs use it,
+    # and `config view` names the UI it leads to.
+    set_shown = check(
+        reader, f"{SV}/config_view.sh", update_outputs, "config_view_set.out"
+    ).output
+    assert "you are connected to:\nhttp://127.0.0.1:4200\n" in set_shown
+    assert reader.seen["runs use, after config set"] == (API, False, False)
+    # The first flow, run again: on this server, with the run's address in the UI.
+    again = reader.results["hello again"]
+    assert again.returncode == 0, again.output
+    assert "View at http://127.0.0.1:4200/runs/flow-run/" in again.output
+    assert "temporary server" not in again.output
+    assert reader.seen["runs after hello again"] == 2
     shown = check(reader, f"{SV}/export_api_url.sh", update_outputs).output
     assert f"PREFECT_API_URL='{API}' (from env)" in shown
 
 
-def test_uvx_starts_the_same_server_without_a_project(
-    scenarios: dict, update_outputs: bool
-) -> None:
-    check(scenarios["uvx"].result(timeout=600), f"{SV}/uvx_server.sh", update_outputs)
+def test_uvx_starts_the_same_server_without_a_project(scenarios: dict) -> None:
+    # The page shows the output of `prefect server start` (the test above records it);
+    # this run is compared with it, and never written over it.
+    uvx = scenarios["uvx"].result(timeout=600)
+    check(uvx, f"{SV}/uvx_server.sh", update=False)
 
 
 def test_a_port_given_with_port_leaves_the_ui_asking_port_4200(
@@ -204,6 +343,10 @@ def test_a_port_given_with_port_leaves_the_ui_asking_port_4200(
     # The UI (this JSON is its configuration) asks the API at 4200: broken.
     ui = check(trap, f"{SV}/ui_settings.sh", update_outputs, "ui_settings.out")
     assert json.loads(ui.output)["api_url"] == API
+    # Where no PREFECT_API_URL is set, PREFECT_SERVER_API_PORT fixes it too.
+    assert not trap.seen["home has an API URL"]
+    moved = trap.results["ui_settings_port_setting"]
+    assert json.loads(moved.output)["api_url"] == OTHER_API
     # The fix: the UI uses PREFECT_API_URL, so point that at the new port.
     fixed = check(trap, f"{SV}/ui_settings.sh", update_outputs, "ui_settings_fixed.out")
     assert json.loads(fixed.output)["api_url"] == OTHER_API

@@ -1,1 +1,2 @@
 uv run prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api
+uv run prefect config set PREFECT_SERVER_ANALYTICS_ENABLED=false
