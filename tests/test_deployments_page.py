@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -24,7 +25,7 @@ from commands import (
 )
 from prefect import get_client
 from prefect_server import prefect_executable
-from pty_session import ENTER, Question
+from pty_session import ENTER, Question, answer_questions
 from reader_fixtures import FAST_POLLING, Deployed, the_run
 
 D = "snippets/deployments"
@@ -117,6 +118,36 @@ def test_no_prompt_starts_from_the_one_deployment_in_prefect_yaml(
     finally:
         with get_client(sync_client=True) as client:  # leave the server as it was
             client.delete_deployment(api.deployment("hello-flow/another-name").id)
+
+
+def test_remote_storage_offers_the_git_remote(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    """Answering yes to pulling the code from remote storage (in a project with a git
+    remote): Prefect offers a git repository or a bucket. Ctrl-C at that menu leaves
+    nothing deployed."""
+    shutil.copy(terminal.cwd / "hello_flow.py", tmp_path)
+    for git in (
+        ["init", "-q"],
+        ["remote", "add", "origin", "https://example.com/x.git"],
+    ):
+        subprocess.run(["git", *git], cwd=tmp_path, check=True)
+    argv = [prefect_executable(), "deploy", "hello_flow.py:hello_flow"]
+    session = answer_questions(
+        [*argv, "-n", "storage-menu", "-p", "my-pool"],
+        [
+            Question("remote storage location", "y" + ENTER, "y"),
+            Question("Please select a remote code storage option", "\x03", "Ctrl-C"),
+        ],
+        cwd=str(tmp_path),
+        env=terminal.env(),
+    )
+    menu = session.screen.split("remote code storage option")[-1]
+    for offered in ("Git Repo", "S3", "GCS", "Azure Blob Storage"):
+        assert f"│ {offered} " in menu, session.screen
+    with get_client(sync_client=True) as client:
+        names = [found.name for found in client.read_deployments()]
+    assert "storage-menu" not in names, session.screen
 
 
 def test_a_worker_runs_the_deployment(
