@@ -140,6 +140,8 @@ LOAD = {
 PYTEST = {"figures": (r"^\d+ passed.* in [\d.]+s$",)}
 # Retries with jitter: each delay is drawn at random around the backoff.
 JITTER = {"figures": (r"Retry \d/\d will start [\d.]+ second\(s\) from now$",)}
+# Process ids, which differ from run to run.
+PIDS = (r"\bprocess \d+", r"\(PID \d+\)")
 RUNS = [
     # install.md: the reader's new project, reader_fixtures.installed
     dedicated(f"{S}/install/create_project.sh", output=False),
@@ -196,6 +198,16 @@ RUNS = [
     dedicated(f"{S}/deployments/deploy_non_interactive.sh", **DEPLOY),
     dedicated(f"{S}/deployments/deploy_from_yaml.sh", tty=True, **DEPLOY),
     dedicated(f"{S}/deployments/worker_start.sh"),
+    # the worker's terminal: the lines of one run, then what Ctrl-C prints
+    dedicated(f"{S}/deployments/worker_start.sh", f"{S}/deployments/worker_greet.out"),
+    dedicated(
+        f"{S}/deployments/worker_start.sh", f"{S}/deployments/worker_greeting.out"
+    ),
+    dedicated(
+        f"{S}/deployments/worker_start.sh",
+        f"{S}/deployments/worker_stop.out",
+        figures=PIDS,
+    ),
     dedicated(f"{S}/deployments/run_deployment.sh"),
     dedicated(f"{S}/deployments/run_deployment_watch.sh", **WATCH),
     dedicated(f"{S}/deployments/deploy_greet.sh", tty=True, **DEPLOY),
@@ -203,7 +215,24 @@ RUNS = [
     dedicated(f"{S}/deployments/run_greet_wrong_type.sh", returncode=1),
     dedicated(f"{S}/deployments/run_unknown_deployment.sh", returncode=1),
     dedicated(f"{S}/deployments/deploy_missing_entrypoint.sh", returncode=1, tty=True),
-    dedicated(f"{S}/deployments/serve.sh"),
+    dedicated(
+        f"{S}/deployments/run_greet_greeting.sh",
+        f"{S}/deployments/run_greet_greeting_refused.out",
+        returncode=1,
+    ),
+    dedicated(f"{S}/deployments/deploy_greet_again.sh", tty=True, **DEPLOY),
+    dedicated(f"{S}/deployments/run_greet_greeting.sh", **WATCH),
+    # the serving process and each run's process print their process ids
+    dedicated(f"{S}/deployments/serve.sh", figures=PIDS),
+    dedicated(
+        f"{S}/deployments/serve.sh", f"{S}/deployments/serve_ran.out", figures=PIDS
+    ),
+    # Ctrl-C cuts the pause short at times: then the second line is missing
+    dedicated(
+        f"{S}/deployments/serve.sh",
+        f"{S}/deployments/serve_stop.out",
+        optional=(r"All deployments have been paused!$",),
+    ),
     dedicated(f"{S}/deployments/run_served.sh", **WATCH),
     dedicated(f"{S}/deployments/deploy_from_python.sh", tty=True, **DEPLOY),
     dedicated(f"{S}/deployments/run_from_python.sh"),
@@ -212,6 +241,7 @@ RUNS = [
     dedicated(f"{S}/architecture/deploy_unattended.sh", output=False, tty=True),
     dedicated(f"{S}/architecture/run_unattended.sh"),
     dedicated(f"{S}/architecture/run_state.sh"),
+    dedicated(f"{S}/architecture/worker_nobody_home.sh"),
     # scheduling.md: test_scheduling_page.py
     dedicated(f"{S}/scheduling/deploy_interval.sh", tty=True, **DEPLOY),
     dedicated(f"{S}/scheduling/schedule_ls.sh"),

@@ -1,12 +1,15 @@
+import os
+
 from prefect import flow
 
 
 @flow(log_prints=True)
 def hello_flow():
-    print("Hello, world!")
+    print(f"Hello, world! (process {os.getpid()}, started by process {os.getppid()})")
 
 
 if __name__ == "__main__":
-    # Registers the deployment "hello-flow/hello-served", then runs its flow runs in
-    # this process, until you stop it with Ctrl-C.
+    print(f"Serving from process {os.getpid()}")
+    # Registers the deployment "hello-flow/hello-served", then asks the server for
+    # its runs and starts each one in a new process, until you stop it with Ctrl-C.
     hello_flow.serve(name="hello-served")

@@ -1,0 +1,1 @@
+uv run prefect deploy -n greet-deployment

@@ -1,0 +1,1 @@
+uv run prefect deployment run greet/greet-deployment --param name=Marvin --param greeting=Hi --watch
