@@ -3,6 +3,7 @@ alone into the project it creates."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 
@@ -81,3 +82,14 @@ def test_a_setting_saved_with_config_set_stays_in_its_profile(
         "prefect", "config", "set", "PREFECT_SERVER_ANALYTICS_ENABLED=false"
     )
     assert analytics_enabled() == "False"
+
+
+def test_prefect_version_says_server_once_an_api_url_is_set(
+    installed: Installed, prefect_server
+) -> None:
+    # The page's table: with PREFECT_API_URL set, the server type is `server`.
+    env = installed.terminal.env() | {"PREFECT_API_URL": prefect_server.api_url}
+    output = run_command(
+        ["uv", "run", "prefect", "version"], cwd=installed.project, env=env
+    ).output
+    assert re.search(r"^Server type: +server$", output, re.M), output

@@ -10,7 +10,9 @@ a reader cannot use as shown:
   pushed to the start of the next line: copying it breaks, or the record it belongs to
   reads as two;
 - the same `#>` block twice in one snippet: it reads as if it printed twice;
-- a chain of exceptions printed twice by the same run: once logged, once raised;
+- a chain of exceptions logged twice by the same run, or raised to the top when no
+  flow run logged it first (a script whose flow failed ends with the flow's
+  exception: Python's own report, which the pages explain where they show it);
 - a page that quotes what a command printed ("it answers `Server stopped!`") when
   none of the outputs it shows has it.
 
@@ -250,13 +252,21 @@ def exception_chains(lines: list[str]) -> list[Chain]:
 
 
 def chains_twice(shown: Shown) -> Iterator[Finding]:
-    """A chain raised to the top that a run's log line already showed, or one run
-    logging the same chain twice. Different runs failing alike (six tasks on one
-    missing limit, a task and the flow it failed) are different events."""
+    """One run logging the same chain twice, or a chain raised to the top that a
+    task run's log line already showed. Different runs failing alike (six tasks on
+    one missing limit, a task and the flow it failed) are different events; and a
+    script whose flow run failed ends with that flow's exception, raised to the top
+    after the flow run logged it: Python's report of what ended the script, which a
+    reader's terminal shows too, and the page explains."""
     seen: dict[tuple[str, ...], list[Chain]] = {}
-    for chain in exception_chains(shown.lines):
+    chains = exception_chains(shown.lines)
+    for chain in chains:
         earlier = seen.setdefault(chain.exceptions, [])
-        same = [o for o in earlier if not chain.owner or o.owner == chain.owner]
+        flows_end = not chain.owner and chain is chains[-1]
+        if flows_end and any(o.owner.startswith("Flow run ") for o in earlier):
+            same = []
+        else:
+            same = [o for o in earlier if not chain.owner or o.owner == chain.owner]
         if same:
             yield Finding(
                 shown.file,
@@ -422,12 +432,13 @@ CAUGHT = {
         "-api-server",
     ],
     "chain": [
-        "12:00:00.000 | ERROR   | Flow run 'a-b' - Encountered exception during "
-        "execution: OSError('no')",
+        "12:00:00.000 | ERROR   | Task run 'a-1' - Task run failed with "
+        "exception: OSError('no')",
         "Traceback (most recent call last):",
         "  ...",
         "OSError: no",
-        "12:00:00.100 | INFO    | Flow run 'a-b' - Finished in state Failed('no')",
+        "12:00:00.100 | ERROR   | Task run 'a-1' - Task run failed with "
+        "exception: OSError('no')",
         "Traceback (most recent call last):",
         "  ...",
         "OSError: no",
@@ -451,6 +462,15 @@ LET_THROUGH = {
         "OSError: no",
         "12:00:00.100 | ERROR   | Task run 'load-2' - Task run failed with "
         "exception: OSError('no')",
+        "Traceback (most recent call last):",
+        "  ...",
+        "OSError: no",
+        "12:00:00.200 | ERROR   | Flow run 'a-b' - Encountered exception during "
+        "execution: OSError('no')",
+        "Traceback (most recent call last):",
+        "  ...",
+        "OSError: no",
+        "12:00:00.300 | INFO    | Flow run 'a-b' - Finished in state Failed('no')",
         "Traceback (most recent call last):",
         "  ...",
         "OSError: no",
