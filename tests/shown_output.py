@@ -57,8 +57,9 @@ VOLATILE = [
 SPINNER_FRAME = re.compile(r"^[\u2800-\u28ff] ")
 
 # A process that exits while its events are still on their way to a busy server
-# waits for them, and says so. A fresh run may add this line; an output recorded with
-# it (the tasks page explains it) must keep it.
+# waits for them, and says so. Whether it does is a race, on any command: a refresh
+# leaves the line out of what it records, a check ignores it (the tasks page explains
+# it in words).
 LATE_EVENTS = re.compile(r"\| WARNING \| EventsWorker - Still processing items")
 
 # Names Prefect generates for flow runs: "annoying-kagu", "quiet-quoll".
@@ -134,9 +135,10 @@ def difference(
     listening after the run's first events; `prefect deploy` hints at starting a
     worker unless one polled the pool lately).
     """
-    old, new = mask(recorded).splitlines(), mask(fresh).splitlines()
-    if not any(LATE_EVENTS.search(line) for line in old):
-        new = [line for line in new if not LATE_EVENTS.search(line)]
+    old, new = (
+        [line for line in mask(text).splitlines() if not LATE_EVENTS.search(line)]
+        for text in (recorded, fresh)
+    )
     if optional:
         racy = re.compile("|".join(optional))
         old = [line for line in old if not racy.search(line)]
@@ -187,7 +189,13 @@ def check_or_update(
     """
     label = label or output_file.as_posix()
     if update:
-        output_file.write_text(fresh)
+        output_file.write_text(
+            "".join(
+                line
+                for line in fresh.splitlines(keepends=True)
+                if not LATE_EVENTS.search(line)
+            )
+        )
         return ""
     if not output_file.exists():
         return f"{label} does not exist: run `uv run pytest --update-examples`"
