@@ -181,9 +181,12 @@ def cut_by_wrap(shown: Shown) -> Iterator[Finding]:
                 f"the command {line.strip()!r} continues on the next line",
             )
         elif (
-            UUID.fullmatch(bare(head)) or URL.fullmatch(bare(head))
-        ) and not line.rstrip().endswith(":"):
-            # "... see:" then a URL on its own line is how the text is written
+            (UUID.fullmatch(bare(head)) or URL.fullmatch(bare(head)))
+            and not line.rstrip().endswith(":")
+            and not URL.fullmatch(bare(line.strip()))
+        ):
+            # "... see:" then a URL on its own line, or a list of URLs one a line,
+            # is how the text is written
             yield Finding(
                 shown.file,
                 where + 1,
@@ -453,6 +456,7 @@ LET_THROUGH = {
         '    prefect config set PREFECT_MESSAGING_CACHE="prefect_redis.messaging"',
         "a great way to get started. See the documentation for more information:",
         "https://www.prefect.io/docs/v3/how-to-guides/deployment_infra/run-flows-in-local-processes",
+        "https://www.prefect.io/docs/v3/advanced/self-hosted#redis-setup",
     ],
     "chain": [
         "12:00:00.000 | ERROR   | Task run 'load-1' - Task run failed with "
