@@ -4,16 +4,24 @@ server."""
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.util
+import json
+import re
 import shutil
 import signal
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from uuid import UUID
 
+import prefect.server.api
 import prefect_api as api
 import pytest
 from commands import REPO, Result, Scenario, Terminal, id_after, part
+from commands import UUID as UUID_PATTERN
 from netns import PrivateNetwork
+from prefect_server import PrefectServer
 from reader_fixtures import FAST_POLLING, Deployed, Installed, step
 
 INF = "snippets/infrastructure"
@@ -28,10 +36,7 @@ def background_tasks(scenario: Scenario, logs: Path) -> Scenario:
     with terminal.start(
         f"{INF}/serve_tasks.sh", log=logs / "task-serve.log", stop_signals=STOP
     ) as served:
-        banner = served.wait_for(r"Subscribing to runs of task\(s\): count_words\n")
-        scenario.results[f"{INF}/serve_tasks.sh"] = Result(
-            0, served.output[: banner.end()]
-        )
+        served.wait_for(r"Subscribing to runs of task\(s\): count_words\n")
         # The runs sent while no task worker ran were waiting on the server: the
         # worker runs them as soon as it subscribes.
         waiting = {run.id for run in scenario.seen["waiting"]}
@@ -44,13 +49,122 @@ def background_tasks(scenario: Scenario, logs: Path) -> Scenario:
             timeout=60,
             what="the waiting runs of count_words completing",
         )
+        # What the page shows of its terminal: up to the third run's last line.
+        ran = served.wait_for(r"(?s)(Finished in state Completed\(\)\n.*){3}")
+        scenario.results[f"{INF}/serve_tasks.sh"] = Result(
+            0, served.output[: ran.end()]
+        )
         scenario.run(f"{INF}/send_tasks.sh", key="prefect task serve")
+    scenario.seen["serve stopped"] = served.output
     with terminal.start(
         f"{INF}/task_worker.sh", log=logs / "task-worker.log", stop_signals=STOP
     ) as from_python:
         from_python.wait_for(r"Subscribing to runs of task\(s\): count_words\n")
         scenario.run(f"{INF}/send_tasks.sh", key="task_worker.py")
+    scenario.seen["task_worker.py stopped"] = from_python.output
+    scenario.results[f"{INF}/task_worker.sh"] = Result(0, from_python.output)
     return scenario
+
+
+def task_run_log_messages(ids: set[UUID]) -> list[str]:
+    """What the session's server holds of the log lines of these task runs."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterTaskRunId
+
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(
+            log_filter=LogFilter(task_run_id=LogFilterTaskRunId(any_=list(ids)))
+        )
+    return [log.message for log in logs]
+
+
+def task_runs_on(api_url: str, ids: set[UUID] | None = None) -> dict[UUID, object]:
+    """The runs of count_words on the server at `api_url`, by id (those of `ids`)."""
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+
+    with SyncPrefectClient(api_url) as client:
+        runs = client.read_task_runs(
+            task_run_filter=TaskRunFilter(name=TaskRunFilterName(any_=["count_words"]))
+        )
+    return {run.id: run for run in runs if ids is None or run.id in ids}
+
+
+def server_restart(
+    project: Path, home: Path, logs: Path, template: Path | None
+) -> Scenario:
+    """Runs sent with no task worker, then a restart of the server: on a server of
+    its own (the session's must stay up), on the same home and port."""
+    server = PrefectServer(home=home).start(template)
+    try:
+        server.wait_until_ready()
+        terminal = Terminal(cwd=project, home=home, api_url=server.api_url)
+        scenario = Scenario(terminal)
+        scenario.run(f"{INF}/send_tasks.sh", key="before restart")
+        sent = task_runs_on(server.api_url)
+        scenario.seen["sent"] = sent
+        # .delay() wrote each run's parameters to task scheduling storage, by
+        # default files under the sender's PREFECT_HOME/storage/parameters/
+        scenario.seen["parameter files"] = {
+            run.id: (
+                home
+                / "storage/parameters"
+                / str(run.state.state_details.task_parameters_id)
+            ).is_file()
+            for run in sent.values()
+        }
+        server.stop()
+        server = PrefectServer(home=home, port=server.port).start()
+        server.wait_until_ready()
+        with terminal.start(
+            f"{INF}/serve_tasks.sh", log=logs / "after-restart.log", stop_signals=STOP
+        ) as worker:
+            worker.wait_for(r"Subscribing to runs of task\(s\): count_words\n")
+            # The worker is up and takes runs: the ones sent now come back...
+            scenario.run(f"{INF}/send_tasks.sh", key="after restart")
+            new = set(task_runs_on(server.api_url)) - set(sent)
+            api.eventually(
+                lambda: all(f"Received task run: {id}" in worker.output for id in new),
+                timeout=30,
+                what="the task worker receiving the runs sent after the restart",
+            )
+            # ...while the ones sent before the restart are still Scheduled: the
+            # server's queue, in memory, started empty. (Without a restart, the
+            # worker takes those first: test_a_task_worker_runs_delayed_tasks.)
+            scenario.seen["after restart"] = task_runs_on(server.api_url, set(sent))
+            scenario.seen["received before resend"] = worker.output
+            scenario.run(f"{INF}/resend_waiting.sh")
+            scenario.seen["resent"] = api.eventually(
+                lambda: (
+                    all(
+                        run.state.is_completed()
+                        for run in task_runs_on(server.api_url, set(sent)).values()
+                    )
+                    and task_runs_on(server.api_url, set(sent))
+                ),
+                timeout=60,
+                what="the runs sent again completing",
+            )
+        # A task worker with a PREFECT_HOME of its own, as on another machine: the
+        # arguments .delay() stored are not in its storage.
+        elsewhere = dataclasses.replace(terminal, home=home.parent / "other-machine")
+        with elsewhere.start(
+            f"{INF}/serve_tasks.sh", log=logs / "other-machine.log", stop_signals=STOP
+        ) as other:
+            other.wait_for(r"Subscribing to runs of task\(s\): count_words\n")
+            sent = scenario.run(f"{INF}/send_tasks.sh", key="other machine")
+            other.wait_for(r"(?s)(Failed to read parameters for task run.*){3}")
+            found = re.findall(f"/runs/task-run/({UUID_PATTERN})", sent.output)
+            created = {UUID(id) for id in found}
+            scenario.seen["created elsewhere"] = created
+            # The worker asks the server to delete them; the event .delay() sent
+            # about each run can come after, and record the run again: gone or
+            # Scheduled, never run.
+            scenario.seen["after other machine"] = task_runs_on(server.api_url, created)
+        scenario.seen["other machine"] = other.output
+        return scenario
+    finally:
+        server.stop()
 
 
 def own_pool(scenario: Scenario, logs: Path) -> Scenario:
@@ -60,6 +174,8 @@ def own_pool(scenario: Scenario, logs: Path) -> Scenario:
     with polling.start(f"{INF}/gpu_worker.sh", log=logs / "gpu-worker.log") as worker:
         worker.wait_for(r"Worker '.*' started!")
         scenario.run(f"{INF}/run_pipeline.sh")
+        # the page: the training step's log line shows in the worker's terminal
+        worker.wait_for(r"Training for 3 epochs on GPU 0")
     scenario.run(f"{INF}/create_pool_types.sh")
     scenario.run(f"{INF}/pool_variables.sh")
     scenario.run(f"{INF}/deploy_to_docker.sh")
@@ -86,7 +202,11 @@ def dask_cluster(scenario: Scenario, server_port: int, logs: Path) -> Scenario:
             stop_signals=STOP,
         ) as scheduler:
             scheduler.wait_for(r"Scheduler at:\s+tcp://127\.0\.0\.1:8786")
-            with terminal.start(
+            # The page: the Dask workers need no PREFECT_API_URL of their own, the
+            # settings travel with each task. The square runs land on this server
+            # all the same (test_an_existing_dask_cluster).
+            no_api_url = dataclasses.replace(terminal, api_url=None)
+            with no_api_url.start(
                 f"{INF}/dask_worker.sh", log=logs / "dask-worker.log", stop_signals=STOP
             ) as workers:
                 workers.wait_for(r"(?s)Registered to:.*Registered to:")
@@ -97,7 +217,10 @@ def dask_cluster(scenario: Scenario, server_port: int, logs: Path) -> Scenario:
 
 @pytest.fixture(scope="module")
 def parts(
-    deployed: Deployed, prefect_server, session_dir: Path
+    deployed: Deployed,
+    prefect_server,
+    session_dir: Path,
+    database_template_path: Path | None,
 ) -> Iterator[dict[str, Future[Scenario]]]:
     """The page's parts, each in a terminal of its own, at the same time. The reader's
     project holds the page's Python files."""
@@ -115,9 +238,21 @@ def parts(
             )
         )
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    restart = session_dir / "restart"
+    restart.mkdir()
+    for path in (REPO / INF).glob("*.py"):
+        shutil.copy(path, restart)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
         yield {
             "background": pool.submit(background_tasks, new(), logs),
+            "restart": pool.submit(
+                server_restart,
+                restart,
+                session_dir / "restart-home",
+                logs,
+                database_template_path,
+            ),
             "pool": pool.submit(own_pool, new(), logs),
             "dask": pool.submit(dask_cluster, new(), prefect_server.port, logs),
         }
@@ -162,6 +297,55 @@ def test_a_task_worker_runs_delayed_tasks(parts: dict, update_outputs: bool) -> 
     runs = api.task_runs("count_words")
     assert len(runs) == 9  # three sends of three texts, each run once
     assert all(run.state.is_completed() for run in runs)
+    # The page explains the UserWarning: a delayed run's last log line, "Finished
+    # in state ...", is printed by the worker but never reaches the server.
+    shown = (REPO / f"{INF}/serve_tasks.out").read_text()
+    assert "UserWarning: Logger 'prefect.task_runs' attempted to send logs" in shown
+    logged = task_run_log_messages({run.id for run in runs})
+    assert not [message for message in logged if "Finished in state" in message]
+    background.check(f"{INF}/task_worker.sh", update=update_outputs)
+    # Ctrl-C stops either worker with one line, no traceback
+    for stopped in ("serve stopped", "task_worker.py stopped"):
+        output = background.seen[stopped]
+        assert output.rstrip().endswith("Task worker interrupted, stopping..."), output
+        assert "Traceback" not in output, output
+
+
+def test_a_server_restart_loses_the_waiting_runs(
+    parts: dict, update_outputs: bool
+) -> None:
+    restart = part(parts, "restart")
+    before = restart.results["before restart"]
+    assert before.returncode == 1, before.output  # no task worker: it gave up
+    sent = restart.seen["sent"]
+    assert [run.state.type.value for run in sent.values()] == ["SCHEDULED"] * 3
+    # the parameters went to task scheduling storage, files in PREFECT_HOME/storage
+    assert all(restart.seen["parameter files"].values()), restart.seen
+    # After the restart, a task worker ran the runs sent then...
+    after = restart.results["after restart"]
+    assert after.returncode == 0, after.output
+    # ...and never received those sent before it: they stayed Scheduled.
+    still = restart.seen["after restart"]
+    assert [run.state.type.value for run in still.values()] == ["SCHEDULED"] * 3
+    received = restart.seen["received before resend"]
+    assert not any(f"Received task run: {id}" in received for id in sent), received
+    # Setting their state to Scheduled again put them back in the queue.
+    restart.check(f"{INF}/resend_waiting.sh", update=update_outputs)
+    assert all(run.state.is_completed() for run in restart.seen["resent"].values())
+
+
+def test_a_task_worker_without_the_senders_storage(parts: dict) -> None:
+    """The page: a worker that cannot read a run's arguments logs it and deletes
+    the run."""
+    restart = part(parts, "restart")
+    sent = restart.results["other machine"]
+    assert sent.returncode != 0, sent.output  # its runs never completed
+    assert len(restart.seen["created elsewhere"]) == 3, sent.output
+    output = restart.seen["other machine"]
+    assert output.count("Failed to read parameters for task run") == 3, output
+    assert "Received task run" in output and "Submitting task run" not in output
+    left = restart.seen["after other machine"].values()
+    assert all(run.state.type.value == "SCHEDULED" for run in left), left
 
 
 def test_a_step_runs_on_its_own_pool(parts: dict, update_outputs: bool) -> None:
@@ -189,6 +373,22 @@ def test_work_pool_types_and_job_variables(parts: dict, update_outputs: bool) ->
         "docker",
         "kubernetes",
     }
+    # Neither prefect-docker nor prefect-kubernetes is installed: the templates are
+    # the server's, here (no internet) the copy that ships with Prefect.
+    assert importlib.util.find_spec("prefect_docker") is None
+    assert importlib.util.find_spec("prefect_kubernetes") is None
+    shipped = json.loads(
+        (
+            Path(prefect.server.api.__file__).parent
+            / "collections_data/views/aggregate-worker-metadata.json"
+        ).read_text()
+    )
+    for name, package, kind in (
+        ("my-docker-pool", "prefect-docker", "docker"),
+        ("my-k8s-pool", "prefect-kubernetes", "kubernetes"),
+    ):
+        template = shipped[package][kind]["default_base_job_configuration"]
+        assert api.work_pool(name).base_job_template == template
     in_docker = api.deployment("train-model/in-docker")
     assert in_docker.job_variables == {
         "image": "registry.example.com/ml/train:2026-11",

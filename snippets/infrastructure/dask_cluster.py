@@ -1,3 +1,5 @@
+import sys
+
 from prefect import flow, task
 from prefect_dask import DaskTaskRunner
 
@@ -14,4 +16,7 @@ def squares(numbers: list[int]) -> list[int]:
 
 
 if __name__ == "__main__":
-    print(squares([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))
+    try:
+        print(squares([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))
+    except OSError as error:  # no Dask scheduler answered at the address
+        sys.exit(f"No Dask cluster to run on: {error}")

@@ -1,0 +1,28 @@
+import time
+
+from prefect import flow, get_client, task
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+
+@task
+def send_report() -> None:
+    time.sleep(2)  # still sending when the flow function returns
+
+
+@flow
+def nightly():
+    send_report.submit()  # the future is never waited on
+
+
+if __name__ == "__main__":
+    state = nightly(return_state=True)
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(flow_run_id)
+        (task_run,) = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    print(f"The flow run: {flow_run.state.name}, {task_run.state.name} task run")
+    #> The flow run: Completed, Completed task run
+    print(f"The flow run ended first: {flow_run.end_time < task_run.end_time}")
+    #> The flow run ended first: True
