@@ -17,11 +17,19 @@ def nightly():
 if __name__ == "__main__":
     state = nightly(return_state=True)
     flow_run_id = state.state_details.flow_run_id
+    of_this_flow_run = FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
     with get_client(sync_client=True) as client:
         flow_run = client.read_flow_run(flow_run_id)
-        (task_run,) = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
-        )
+        # A task run's states reach the server as events, a moment after they
+        # happen: wait until its end is recorded.
+        for _ in range(300):
+            task_runs = client.read_task_runs(flow_run_filter=of_this_flow_run)
+            if task_runs and task_runs[0].end_time is not None:
+                break
+            time.sleep(0.1)
+        else:
+            raise TimeoutError("the task run's end was not recorded within 30 s")
+    task_run = task_runs[0]
     print(f"The flow run: {flow_run.state.name}, {task_run.state.name} task run")
     #> The flow run: Completed, Completed task run
     print(f"The flow run ended first: {flow_run.end_time < task_run.end_time}")
