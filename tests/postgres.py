@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from prefect_server import forget, remember
+
 
 def postgres_bin() -> Path:
     """Debian keeps initdb and pg_ctl off PATH, in its versioned folder."""
@@ -93,6 +95,7 @@ class ThrowawayPostgres:
         )
         assert started.returncode == 0, started.stdout + started.stderr + self.log()
         self.pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        remember(self, self.stop)
 
     def log(self) -> str:
         path = self.root / "postgres.log"
@@ -109,6 +112,7 @@ class ThrowawayPostgres:
             if running(self.pid):
                 os.kill(self.pid, signal.SIGKILL)
             self.pid = None
+        forget(self)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> ThrowawayPostgres:
