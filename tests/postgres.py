@@ -102,16 +102,18 @@ class ThrowawayPostgres:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
-        if self.pid is not None:
+        # The end of an interrupted session may stop it while its own thread does.
+        pid, self.pid = self.pid, None
+        if pid is not None:
             # SIGINT: PostgreSQL's fast shutdown (end sessions, then stop).
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGINT)
+                os.kill(pid, signal.SIGINT)
             deadline = time.monotonic() + 60
-            while running(self.pid) and time.monotonic() < deadline:
+            while running(pid) and time.monotonic() < deadline:
                 time.sleep(0.1)
-            if running(self.pid):
-                os.kill(self.pid, signal.SIGKILL)
-            self.pid = None
+            if running(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
         forget(self)
         shutil.rmtree(self.root, ignore_errors=True)
 

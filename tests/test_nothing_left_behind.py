@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -38,59 +39,89 @@ def marked(mark: str) -> dict[int, str]:
     return found
 
 
-# The session's server saves the empty database the child's server starts from.
-@pytest.mark.usefixtures("prefect_server")
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
-def test_a_stopped_session_leaves_no_process_behind(
-    stop: signal.Signals, tmp_path: Path, database_template_path: Path | None
-) -> None:
-    mark = uuid.uuid4().hex
-    cache = tmp_path / "cache"
-    if database_template_path is not None and database_template_path.exists():
-        # The child session's server starts from the cached empty database, as ours.
-        copy = cache / "d" / "prefect-database" / database_template_path.name
-        copy.parent.mkdir(parents=True)
-        shutil.copyfile(database_template_path, copy)
-    ready = tmp_path / "ready"
-    log = tmp_path / "session.log"
-    env = {**os.environ, MARK: mark, READY_FILE: str(ready)}
-    with log.open("wb") as out:
-        session = start_in_group(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                str(REPO / "tests" / "interrupted_session.py"),
-                "-q",
-                "-o",
-                f"cache_dir={cache}",
-            ],
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 240
-        while not ready.exists():
-            assert session.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.1)
-        running = marked(mark)
-        assert len(running) >= 4, running  # pytest, its server, two workers
+@dataclass
+class ChildSession:
+    """`pytest tests/interrupted_session.py`, everything it starts marked with
+    `MARK=mark` in its environment, with a cache folder of its own."""
 
-        os.kill(session.pid, stop)  # to pytest alone, as `timeout` does
-        try:
-            session.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"pytest runs on 120 s after {stop.name}:\n{log.read_text()}")
-        output = log.read_text(errors="replace")
-        assert session.returncode == pytest.ExitCode.INTERRUPTED, output
-        assert "KeyboardInterrupt" in output, output
-        assert marked(mark) == {}, output
-    finally:
-        for pid in marked(mark):
+    folder: Path
+    template: Path | None
+    mark: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def start(self) -> ChildSession:
+        cache = self.folder / "cache"
+        if self.template is not None and self.template.exists():
+            # Its server starts from the cached empty database, as the session's.
+            copy = cache / "d" / "prefect-database" / self.template.name
+            copy.parent.mkdir(parents=True)
+            shutil.copyfile(self.template, copy)
+        self.ready = self.folder / "ready"
+        self.log = self.folder / "session.log"
+        env = {**os.environ, MARK: self.mark, READY_FILE: str(self.ready)}
+        with self.log.open("wb") as out:
+            self.process = start_in_group(
+                [
+                    *(sys.executable, "-m", "pytest", "-q", "-o", f"cache_dir={cache}"),
+                    str(REPO / "tests" / "interrupted_session.py"),
+                ],
+                cwd=REPO,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        return self
+
+    @property
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def is_ready(self) -> bool:
+        """Its server and both workers are up, its test waits for a signal."""
+        assert self.process.poll() is None, self.output
+        return self.ready.exists()
+
+    def clean_up(self) -> None:
+        """Whatever is left, by PID: nothing, unless the test failed."""
+        for pid in marked(self.mark):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        stop_process(session, ())
+        stop_process(self.process, ())
+
+
+# The session's server saves the empty database the children's servers start from.
+@pytest.mark.usefixtures("prefect_server")
+def test_a_stopped_session_leaves_no_process_behind(
+    tmp_path: Path, database_template_path: Path | None
+) -> None:
+    # Both at once: the test takes as long as one.
+    sessions: dict[signal.Signals, ChildSession] = {}
+    try:
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            (tmp_path / stop.name).mkdir()
+            sessions[stop] = ChildSession(
+                tmp_path / stop.name, database_template_path
+            ).start()
+        deadline = time.monotonic() + 240
+        while not all(session.is_ready() for session in sessions.values()):
+            assert time.monotonic() < deadline, [s.output for s in sessions.values()]
+            time.sleep(0.1)
+        for session in sessions.values():
+            running = marked(session.mark)
+            assert len(running) >= 4, running  # pytest, its server, two workers
+
+        for stop, session in sessions.items():
+            os.kill(session.process.pid, stop)  # to pytest alone, as `timeout` does
+        for stop, session in sessions.items():
+            try:
+                session.process.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"pytest ran on 120 s after {stop.name}:\n{session.output}")
+            assert session.process.returncode == pytest.ExitCode.INTERRUPTED, (
+                session.output
+            )
+            assert "KeyboardInterrupt" in session.output, session.output
+            assert marked(session.mark) == {}, f"after {stop.name}:\n{session.output}"
+    finally:
+        for session in sessions.values():
+            session.clean_up()
