@@ -57,6 +57,7 @@ from prefect_server import (  # noqa: E402
     cache_bytecode,
     prefect_executable,
     run_in_group,
+    start_in_group,
     stop_process,
 )
 from speed import (  # noqa: E402
@@ -450,14 +451,14 @@ def measure_runners(plan: Plan, server: PrefectServer, scratch: Path) -> dict:
 def worker(env: dict[str, str], log: Path, stop: threading.Event):
     """`prefect worker start` on the pool, until it says it has started."""
     with log.open("wb") as output:
-        process = subprocess.Popen(
+        process = start_in_group(
             [prefect_executable(), "worker", "start", "--pool", POOL],
+            stop_signals=(signal.SIGINT, signal.SIGINT),
             env=env,
             cwd=log.parent,
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
         )
     try:
         deadline = time.monotonic() + 120

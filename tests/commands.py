@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from prefect_server import run_in_group, stop_process
+from prefect_server import run_in_group, start_in_group, stop_process
 from pty_session import Question, Session, answer_questions
 from shown_output import COLUMNS, check_or_update, present
 
@@ -508,14 +508,14 @@ class Background:
         self.log = log
         self.stop_signals = stop_signals
         with log.open("wb") as out:
-            self.process = subprocess.Popen(
+            self.process = start_in_group(
                 argv,
+                stop_signals=stop_signals,
                 cwd=cwd,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,
                 preexec_fn=like_a_terminal,
             )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -19,12 +20,13 @@ from pathlib import Path
 
 import pytest
 from built_site import mkdocs_build, serve
-from prefect_server import PrefectServer, cache_bytecode
+from prefect_server import PrefectServer, cache_bytecode, stop_everything_started
 
 pytest_plugins = ["reader_fixtures", "scaling_scenario", "failure_scenario"]
 
 SERVER = pytest.StashKey[PrefectServer]()
 SESSION_DIR = pytest.StashKey[Path]()
+SIGTERM_BEFORE = pytest.StashKey[object]()
 
 
 # The session server's background services look for work more often than by default
@@ -55,9 +57,26 @@ def pytest_configure(config: pytest.Config) -> None:
 # --8<-- [end:configure]
 
 
+def interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+
+
+def pytest_keyboard_interrupt() -> None:
+    # The tests' own `with` blocks and `finally`s have stopped what they started; the
+    # background scenarios, in their threads, are not interrupted: stop their servers
+    # and workers (and the session's server) now, and start nothing new, so that they
+    # end (their fixtures wait for them).
+    stop_everything_started()
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     # Before any Prefect process starts, and before the snippets import Prefect here.
     cache_bytecode()
+    # SIGTERM (a CI timeout, `timeout`, an editor's stop button) ends the session as
+    # Ctrl-C does: Python's default would end this process at once, leaving every
+    # server and worker it started running. pytest_unconfigure puts the previous
+    # handler back.
+    session.config.stash[SIGTERM_BEFORE] = signal.signal(signal.SIGTERM, interrupt)
 
 
 def needs_server(item: pytest.Item) -> bool:
@@ -127,11 +146,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     server = config.stash.get(SERVER, None)
     if server is not None:
-        send_pending_prefect_logs_and_events()
+        if server.process is not None and server.process.poll() is None:
+            send_pending_prefect_logs_and_events()
         server.stop()
+    stop_everything_started()  # whatever a test left running
     session_dir = config.stash.get(SESSION_DIR, None)
     if session_dir is not None:
         shutil.rmtree(session_dir, ignore_errors=True)
+    if SIGTERM_BEFORE in config.stash:
+        signal.signal(signal.SIGTERM, config.stash[SIGTERM_BEFORE])
 
 
 def send_pending_prefect_logs_and_events() -> None:

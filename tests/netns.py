@@ -16,14 +16,14 @@ import sys
 import time
 from pathlib import Path
 
-from prefect_server import stop_process
+from prefect_server import start_in_group, stop_process
 
 
 class PrivateNetwork:
     def __init__(self) -> None:
         self.bridges: list[subprocess.Popen] = []
         # A process that only holds the namespace open; commands join it by its PID.
-        self.holder = subprocess.Popen(
+        self.holder = start_in_group(
             [
                 "unshare",
                 "--net",
@@ -35,7 +35,6 @@ class PrivateNetwork:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -109,7 +108,7 @@ class PrivateNetwork:
         return self._bridge("in", str(inside_port))
 
     def _bridge(self, direction: str, *ports: str) -> int:
-        bridge = subprocess.Popen(
+        bridge = start_in_group(
             [
                 sys.executable,
                 str(Path(__file__).with_name("port_bridge.py")),
@@ -120,7 +119,6 @@ class PrivateNetwork:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
         )
         self.bridges.append(bridge)
         first = bridge.stdout.readline().decode(errors="replace")

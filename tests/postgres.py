@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from prefect_server import forget, remember
+
 
 def postgres_bin() -> Path:
     """Debian keeps initdb and pg_ctl off PATH, in its versioned folder."""
@@ -93,22 +95,26 @@ class ThrowawayPostgres:
         )
         assert started.returncode == 0, started.stdout + started.stderr + self.log()
         self.pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        remember(self, self.stop)
 
     def log(self) -> str:
         path = self.root / "postgres.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
-        if self.pid is not None:
+        # The end of an interrupted session may stop it while its own thread does.
+        pid, self.pid = self.pid, None
+        if pid is not None:
             # SIGINT: PostgreSQL's fast shutdown (end sessions, then stop).
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGINT)
+                os.kill(pid, signal.SIGINT)
             deadline = time.monotonic() + 60
-            while running(self.pid) and time.monotonic() < deadline:
+            while running(pid) and time.monotonic() < deadline:
                 time.sleep(0.1)
-            if running(self.pid):
-                os.kill(self.pid, signal.SIGKILL)
-            self.pid = None
+            if running(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        forget(self)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> ThrowawayPostgres:

@@ -12,10 +12,12 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +62,66 @@ def prefect_executable() -> str:
     return str(Path(sys.executable).with_name("prefect"))
 
 
+# Everything started through `start_in_group` (and `remember`) and not stopped yet,
+# with how to stop it: what `stop_everything_started` stops when the test session
+# ends, also when it is interrupted (Ctrl-C, SIGTERM) while background threads (the
+# long scenarios) still have servers and workers running.
+_TO_STOP: dict[object, Callable[[], None]] = {}
+_TO_STOP_LOCK = threading.Lock()
+_ENDING = False
+
+
+class Ending(RuntimeError):
+    """Raised instead of starting something once `stop_everything_started` ran."""
+
+    def __init__(self) -> None:
+        super().__init__("the session is ending: nothing new is started")
+
+
+def remember(key: object, stop: Callable[[], None]) -> None:
+    """Have `stop_everything_started` call `stop()` unless `forget(key)` comes
+    first. Once it has run, stops at once and raises `Ending`."""
+    with _TO_STOP_LOCK:
+        if not _ENDING:
+            _TO_STOP[key] = stop
+            return
+    stop()
+    raise Ending()
+
+
+def forget(key: object) -> None:
+    with _TO_STOP_LOCK:
+        _TO_STOP.pop(key, None)
+
+
+def start_in_group(
+    argv: list[str],
+    *,
+    stop_signals: tuple[int, ...] = (signal.SIGTERM,),
+    **popen: object,
+) -> subprocess.Popen:
+    """`subprocess.Popen` in a process group of its own (a Ctrl-C in the terminal
+    does not reach it: we stop it), remembered until `stop_process` stops it."""
+    with _TO_STOP_LOCK:
+        if _ENDING:
+            raise Ending()
+        process = subprocess.Popen(argv, start_new_session=True, **popen)
+        _TO_STOP[process] = lambda: stop_process(process, stop_signals)
+    return process
+
+
+def stop_everything_started() -> None:
+    """Stop (by PID, and wait for) everything still remembered, all at once, and
+    start nothing from now on: for the end of a session, however it ends."""
+    global _ENDING
+    with _TO_STOP_LOCK:
+        _ENDING = True
+        stops = list(_TO_STOP.values())
+    with ThreadPoolExecutor(max_workers=max(1, len(stops))) as pool:
+        for done in [pool.submit(stop) for stop in stops]:
+            done.result()
+
+
 def stop_process(
     process: subprocess.Popen, signals: tuple[int, ...] = (signal.SIGTERM,)
 ) -> None:
@@ -71,17 +133,19 @@ def stop_process(
     """
     for sig in (*signals, signal.SIGKILL):
         if process.poll() is not None:
-            return
+            break
         try:
             os.killpg(process.pid, sig)  # the group we created with start_new_session
         except ProcessLookupError:
-            return
+            break
         try:
             process.wait(timeout=15)
-            return
+            break
         except subprocess.TimeoutExpired:
             continue
-    process.wait()
+    else:
+        process.wait()
+    forget(process)
 
 
 @dataclass
@@ -111,15 +175,15 @@ def run_in_group(
     through `stop_process(stop_signals)`, and waited for; the exception is raised
     again. A timeout raises `subprocess.TimeoutExpired` carrying the output so far.
     """
-    process = subprocess.Popen(
+    process = start_in_group(
         command,
+        stop_signals=stop_signals,
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
         text=True,
-        start_new_session=True,
         preexec_fn=preexec_fn,
     )
     try:
@@ -133,6 +197,7 @@ def run_in_group(
     except BaseException:
         stop_process(process, stop_signals)
         raise
+    forget(process)
     return Finished(process.returncode, stdout, stderr or "")
 
 
@@ -192,7 +257,7 @@ class PrefectServer:
         }
         env.pop("PREFECT_API_URL", None)
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
+            self.process = start_in_group(
                 [
                     prefect_executable(),
                     "server",
@@ -206,7 +271,6 @@ class PrefectServer:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,
             )
         return self
 

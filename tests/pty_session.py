@@ -17,13 +17,13 @@ import os
 import re
 import select
 import struct
-import subprocess
 import termios
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyte
+from prefect_server import start_in_group, stop_process
 from shown_output import COLUMNS
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
@@ -67,7 +67,7 @@ class Pty:
     ) -> None:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-        self.process = subprocess.Popen(
+        self.process = start_in_group(
             argv,
             cwd=cwd,
             env={
@@ -79,7 +79,6 @@ class Pty:
             stdin=slave,
             stdout=slave,
             stderr=slave,
-            start_new_session=True,
         )
         os.close(slave)
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -101,9 +100,8 @@ class Pty:
         os.write(self.master, keys.encode())
 
     def close(self) -> int | None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, 9)
-        status = self.process.wait()
+        stop_process(self.process, ())  # straight to SIGKILL
+        status = self.process.returncode
         os.close(self.master)
         return status
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from prefect_server import stop_process
+from prefect_server import start_in_group, stop_process
 
 HOME = Path.cwd()  # in a runner: the folder it was started in
 
@@ -55,7 +55,7 @@ class SnippetPool:
         self.jobs: queue.Queue = queue.Queue()
         self.logs = [(logs / f"runner-{index}.log").open("w") for index in range(size)]
         self.processes = [
-            subprocess.Popen(
+            start_in_group(
                 [sys.executable, str(Path(__file__).resolve())],
                 env=env,
                 cwd=logs,
@@ -63,7 +63,6 @@ class SnippetPool:
                 stdout=subprocess.PIPE,
                 stderr=log,
                 text=True,
-                start_new_session=True,
             )
             for log in self.logs
         ]

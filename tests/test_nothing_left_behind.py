@@ -1,0 +1,127 @@
+"""Every process a test session starts ends with it, also when it is stopped: Ctrl-C
+(SIGINT), or SIGTERM (a CI timeout, `timeout`, an editor's stop button)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from interrupted_session import READY_FILE
+from prefect_server import start_in_group, stop_process
+
+REPO = Path(__file__).resolve().parent.parent
+MARK = "LEARN_PREFECT_LEFTOVER_MARK"
+
+
+def marked(mark: str) -> dict[int, str]:
+    """The processes with `MARK=mark` in their environment: PID and command line."""
+    needle = f"{MARK}={mark}".encode()
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                found[int(entry.name)] = (
+                    (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                )
+        except OSError:  # gone, or a zombie
+            continue
+    return found
+
+
+@dataclass
+class ChildSession:
+    """`pytest tests/interrupted_session.py`, everything it starts marked with
+    `MARK=mark` in its environment, with a cache folder of its own."""
+
+    folder: Path
+    template: Path | None
+    mark: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def start(self) -> ChildSession:
+        cache = self.folder / "cache"
+        if self.template is not None and self.template.exists():
+            # Its server starts from the cached empty database, as the session's.
+            copy = cache / "d" / "prefect-database" / self.template.name
+            copy.parent.mkdir(parents=True)
+            shutil.copyfile(self.template, copy)
+        self.ready = self.folder / "ready"
+        self.log = self.folder / "session.log"
+        env = {**os.environ, MARK: self.mark, READY_FILE: str(self.ready)}
+        with self.log.open("wb") as out:
+            self.process = start_in_group(
+                [
+                    *(sys.executable, "-m", "pytest", "-q", "-o", f"cache_dir={cache}"),
+                    str(REPO / "tests" / "interrupted_session.py"),
+                ],
+                cwd=REPO,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        return self
+
+    @property
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def is_ready(self) -> bool:
+        """Its server and both workers are up, its test waits for a signal."""
+        assert self.process.poll() is None, self.output
+        return self.ready.exists()
+
+    def clean_up(self) -> None:
+        """Whatever is left, by PID: nothing, unless the test failed."""
+        for pid in marked(self.mark):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        stop_process(self.process, ())
+
+
+# The session's server saves the empty database the children's servers start from.
+@pytest.mark.usefixtures("prefect_server")
+def test_a_stopped_session_leaves_no_process_behind(
+    tmp_path: Path, database_template_path: Path | None
+) -> None:
+    # Both at once: the test takes as long as one.
+    sessions: dict[signal.Signals, ChildSession] = {}
+    try:
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            (tmp_path / stop.name).mkdir()
+            sessions[stop] = ChildSession(
+                tmp_path / stop.name, database_template_path
+            ).start()
+        deadline = time.monotonic() + 240
+        while not all(session.is_ready() for session in sessions.values()):
+            assert time.monotonic() < deadline, [s.output for s in sessions.values()]
+            time.sleep(0.1)
+        for session in sessions.values():
+            running = marked(session.mark)
+            assert len(running) >= 4, running  # pytest, its server, two workers
+
+        for stop, session in sessions.items():
+            os.kill(session.process.pid, stop)  # to pytest alone, as `timeout` does
+        for stop, session in sessions.items():
+            try:
+                session.process.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"pytest ran on 120 s after {stop.name}:\n{session.output}")
+            assert session.process.returncode == pytest.ExitCode.INTERRUPTED, (
+                session.output
+            )
+            assert "KeyboardInterrupt" in session.output, session.output
+            assert marked(session.mark) == {}, f"after {stop.name}:\n{session.output}"
+    finally:
+        for session in sessions.values():
+            session.clean_up()
