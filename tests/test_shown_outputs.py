@@ -16,7 +16,7 @@ a reader cannot use as shown:
 - a page that quotes what a command printed ("it answers `Server stopped!`") when
   none of the outputs it shows has it.
 
-`python tests/test_shown_outputs.py` lists the offenders, page by page.
+`uv run python tests/test_shown_outputs.py` lists the offenders, page by page.
 """
 
 from __future__ import annotations
@@ -499,4 +499,6 @@ if __name__ == "__main__":
         print(f"## {page}")
         print(*page_findings, sep="\n")
         print()
+    if not by_page:
+        print("Every shown output passes the checks.")
     sys.exit(1 if by_page else 0)
