@@ -166,6 +166,7 @@ RUNS = [
     shown(f"{S}/flows/run_hello_flow.sh"),
     # a first run on a new home, after one that timed out: test_flows_page.py
     dedicated(f"{S}/flows/run_hello_flow_more_time.sh", output=False),
+    shown(f"{S}/flows/run_greet.sh"),
     shown(f"{S}/flows/run_wrong_parameter.sh"),
     shown(f"{S}/flows/run_log_prints.sh"),
     shown(f"{S}/flows/run_named_runs.sh"),
