@@ -47,20 +47,8 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-
-from prefect_server import (  # noqa: E402
-    PATIENT_TEMPORARY_SERVER,
-    QUIET_ENV,
-    PrefectServer,
-    cache_bytecode,
-    prefect_executable,
-    run_in_group,
-    start_in_group,
-    stop_process,
-)
-from speed import (  # noqa: E402
+from harness.commands import REPO
+from harness.measure import (
     HELLO_FLOW,
     base_env,
     hello_flow_times,
@@ -69,6 +57,16 @@ from speed import (  # noqa: E402
     spread,
     start_server_timed,
     timed,
+)
+from harness.prefect_server import (
+    PATIENT_TEMPORARY_SERVER,
+    QUIET_ENV,
+    PrefectServer,
+    cache_bytecode,
+    prefect_executable,
+    run_in_group,
+    start_in_group,
+    stop_process,
 )
 
 OUTPUT = REPO / "docs/data/benchmark.json"

@@ -24,10 +24,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-
-from prefect_server import free_port, stop_process  # noqa: E402
+from harness.commands import REPO
+from harness.prefect_server import free_port, stop_process
 
 # What a build reads: the pages, the snippets they include, the template overrides,
 # and the test files the testing page quotes.

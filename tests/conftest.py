@@ -19,10 +19,19 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from built_site import mkdocs_build, serve
-from prefect_server import PrefectServer, cache_bytecode, stop_everything_started
 
-pytest_plugins = ["reader_fixtures", "scaling_scenario", "failure_scenario"]
+from harness.built_site import mkdocs_build, serve
+from harness.prefect_server import (
+    PrefectServer,
+    cache_bytecode,
+    stop_everything_started,
+)
+
+pytest_plugins = [
+    "harness.reader_fixtures",
+    "harness.scaling_scenario",
+    "harness.failure_scenario",
+]
 
 SERVER = pytest.StashKey[PrefectServer]()
 SESSION_DIR = pytest.StashKey[Path]()
@@ -289,8 +298,7 @@ def start_late_scenarios(request: pytest.FixtureRequest) -> None:
 def ui_capture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future]:
     """scripts/screenshots.py's capture into a temporary folder: a Future of its
     shots."""
-    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
-    import screenshots
+    from harness import screenshots
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         yield pool.submit(screenshots.capture, tmp_path_factory.mktemp("ui"))
@@ -300,7 +308,7 @@ def ui_capture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future]:
 def quick_benchmark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future]:
     """scripts/benchmark.py --quick into a temporary folder (its figures do not
     matter here, only that they are well-formed): a Future of its run."""
-    from quick_benchmark import run_quick
+    from harness.quick_benchmark import run_quick
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         yield pool.submit(run_quick, tmp_path_factory.mktemp("benchmark"))

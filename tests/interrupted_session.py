@@ -16,10 +16,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from commands import Background, Terminal
-from prefect_server import PrefectServer, prefect_executable
 
-READY_FILE = "LEARN_PREFECT_READY_FILE"
+from harness.commands import Background, Terminal
+from harness.leftovers import READY_FILE
+from harness.prefect_server import PrefectServer, prefect_executable
 
 
 def worker(terminal: Terminal, pool: str, log: Path) -> Background:

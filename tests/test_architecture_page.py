@@ -6,9 +6,9 @@ from __future__ import annotations
 from concurrent.futures import Future
 from pathlib import Path
 
-import prefect_api as api
-from commands import Result, Scenario, id_after
-from reader_fixtures import FAST_POLLING, the_run
+from harness import prefect_api as api
+from harness.commands import Result, Scenario, id_after
+from harness.reader_fixtures import FAST_POLLING, the_run
 
 A = "snippets/architecture"
 

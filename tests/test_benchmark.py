@@ -17,8 +17,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from commands import REPO
-from quick_benchmark import Quick, fingerprints, run_benchmark
+
+from harness.commands import REPO
+from harness.quick_benchmark import Quick, fingerprints, run_benchmark
 
 PLOTS = ["startup.svg", "per_task.svg", "task_runners.svg", "deployment_latency.svg"]
 STATS = {"median", "min", "max", "samples"}

@@ -12,9 +12,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from chromium import launch
-from commands import REPO
 from playwright.sync_api import Browser, Page, Request, sync_playwright
+
+from harness.chromium import launch
+from harness.commands import REPO
 
 HERE = Path(__file__).parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
-from commands import REPO, RUNS, SNIPPETS, Result, Run, Terminal
+
+from harness.commands import REPO, RUNS, SNIPPETS, Result, Run, Terminal
 
 GENERIC_RUNS = [run for run in RUNS if not run.dedicated]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader_fixtures import Installed, the_run
+from harness.reader_fixtures import Installed, the_run
 
 
 def test_uv_compiles_the_projects_packages(installed: Installed) -> None:

@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-import prefect_api as api
 import pytest
-from commands import (
+from prefect import get_client
+
+from harness import prefect_api as api
+from harness.commands import (
     REPO,
     Background,
     Result,
@@ -23,10 +25,9 @@ from commands import (
     id_after,
     run_command,
 )
-from prefect import get_client
-from prefect_server import prefect_executable
-from pty_session import ENTER, Question, answer_questions
-from reader_fixtures import FAST_POLLING, Deployed, the_run
+from harness.prefect_server import prefect_executable
+from harness.pty_session import ENTER, Question, answer_questions
+from harness.reader_fixtures import FAST_POLLING, Deployed, the_run
 
 D = "snippets/deployments"
 

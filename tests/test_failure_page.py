@@ -13,9 +13,10 @@ import uuid
 from concurrent.futures import Future
 
 import pytest
-from commands import Scenario
 from prefect import flow
 from prefect.deployments import run_deployment
+
+from harness.commands import Scenario
 
 F = "snippets/failure"
 

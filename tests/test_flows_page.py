@@ -6,8 +6,8 @@ import dataclasses
 import sqlite3
 from pathlib import Path
 
-from commands import REPO
-from reader_fixtures import Installed, Step
+from harness.commands import REPO
+from harness.reader_fixtures import Installed, Step
 
 
 def test_a_run_without_a_server_uses_a_temporary_one_and_keeps_its_record(

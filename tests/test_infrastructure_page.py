@@ -16,13 +16,14 @@ from pathlib import Path
 from uuid import UUID
 
 import prefect.server.api
-import prefect_api as api
 import pytest
-from commands import REPO, Result, Scenario, Terminal, id_after, part
-from commands import UUID as UUID_PATTERN
-from netns import PrivateNetwork
-from prefect_server import PrefectServer
-from reader_fixtures import FAST_POLLING, Deployed, Installed, step
+
+from harness import prefect_api as api
+from harness.commands import REPO, Result, Scenario, Terminal, id_after, part
+from harness.commands import UUID as UUID_PATTERN
+from harness.netns import PrivateNetwork
+from harness.prefect_server import PrefectServer
+from harness.reader_fixtures import FAST_POLLING, Deployed, Installed, step
 
 INF = "snippets/infrastructure"
 STOP = (signal.SIGINT, signal.SIGTERM)

@@ -7,8 +7,8 @@ import re
 import shutil
 import tomllib
 
-from commands import REPO, Terminal, run_command
-from reader_fixtures import Installed, the_run
+from harness.commands import REPO, Terminal, run_command
+from harness.reader_fixtures import Installed, the_run
 
 
 def test_the_commands_make_a_project_on_python_3_13_with_prefect(

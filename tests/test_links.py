@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from built_site import serve
+from harness.built_site import serve
 
 CONFIG = Path(__file__).with_name("linkcheckerrc")
 

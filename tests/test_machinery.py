@@ -6,9 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from shown_output import check_or_update, difference, mask, present
-from snippet_pool import SnippetPool
-from snippet_runner import check_outcome
+
+from harness.shown_output import check_or_update, difference, mask, present
+from harness.snippet_pool import SnippetPool
+from harness.snippet_runner import check_outcome
 
 
 def test_a_changed_print_fails_with_a_diff_and_the_path(tmp_path: Path) -> None:

@@ -15,28 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from interrupted_session import READY_FILE
-from prefect_server import start_in_group, stop_process
+
+from harness.leftovers import MARK, READY_FILE, marked
+from harness.prefect_server import start_in_group, stop_process
 
 REPO = Path(__file__).resolve().parent.parent
-MARK = "LEARN_PREFECT_LEFTOVER_MARK"
-
-
-def marked(mark: str) -> dict[int, str]:
-    """The processes with `MARK=mark` in their environment: PID and command line."""
-    needle = f"{MARK}={mark}".encode()
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if needle in (entry / "environ").read_bytes().split(b"\0"):
-                found[int(entry.name)] = (
-                    (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                )
-        except OSError:  # gone, or a zombie
-            continue
-    return found
 
 
 @dataclass

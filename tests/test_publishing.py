@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import yaml
-from commands import REPO
+
+from harness.commands import REPO
 
 WORKFLOW = REPO / ".github/workflows/publish.yml"
 

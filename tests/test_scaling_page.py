@@ -12,10 +12,11 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from commands import REPO, Scenario, command_env, run_command
 from prefect import flow, get_client, task
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.concurrency.sync import rate_limit
+
+from harness.commands import REPO, Scenario, command_env, run_command
 
 SC = "snippets/scaling"
 RUNS = 20

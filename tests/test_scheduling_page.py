@@ -15,14 +15,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import prefect_api as api
 import pytest
-from commands import Result, Scenario, part
 from prefect import get_client
 from prefect.client.schemas.schedules import CronSchedule as ClientCron
 from prefect.server.schemas.schedules import CronSchedule as ServerCron
-from pty_session import ENTER, Question
-from reader_fixtures import FAST_POLLING, Deployed
+
+from harness import prefect_api as api
+from harness.commands import Result, Scenario, part
+from harness.pty_session import ENTER, Question
+from harness.reader_fixtures import FAST_POLLING, Deployed
 
 SC = "snippets/scheduling"
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -14,11 +14,9 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from commands import REPO
 
-sys.path.insert(0, str(REPO / "scripts"))
-
-import screenshots  # noqa: E402
+from harness import screenshots
+from harness.commands import REPO
 
 SCRIPT = REPO / "scripts/screenshots.py"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

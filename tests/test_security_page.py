@@ -29,9 +29,10 @@ from importlib.metadata import version
 from pathlib import Path
 from uuid import UUID
 
-import commands
 import pytest
-from commands import (
+
+from harness import commands
+from harness.commands import (
     REPO,
     Background,
     Result,
@@ -41,10 +42,10 @@ from commands import (
     id_after,
     part,
 )
-from netns import PrivateNetwork
-from prefect_api import eventually
-from pty_session import ANSI, ENTER, Pty, Question, answer_questions
-from reader_fixtures import FAST_POLLING
+from harness.netns import PrivateNetwork
+from harness.prefect_api import eventually
+from harness.pty_session import ANSI, ENTER, Pty, Question, answer_questions
+from harness.reader_fixtures import FAST_POLLING
 
 SEC = "snippets/security"
 API = "http://127.0.0.1:4200/api"

@@ -20,16 +20,17 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-import commands
 import pytest
-from commands import REPO, Background, Scenario, Terminal, banner
-from netns import PrivateNetwork
 from prefect.utilities.dockerutils import get_prefect_image_name
-from prefect_api import eventually
-from prefect_server import PrefectServer, free_port, stop_process
-from pty_session import Pty
-from reader_fixtures import Installed, Step, the_run
-from shown_output import ANSI, COLUMNS
+
+from harness import commands
+from harness.commands import REPO, Background, Scenario, Terminal, banner
+from harness.netns import PrivateNetwork
+from harness.prefect_api import eventually
+from harness.prefect_server import PrefectServer, free_port, stop_process
+from harness.pty_session import Pty
+from harness.reader_fixtures import Installed, Step, the_run
+from harness.shown_output import ANSI, COLUMNS
 
 SV = "snippets/server"
 API = "http://127.0.0.1:4200/api"

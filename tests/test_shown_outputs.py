@@ -29,9 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from commands import command_env, run_command
-from pty_session import answer_questions
-from shown_output import COLUMNS, mask, present
+
+from harness.commands import command_env, run_command
+from harness.pty_session import answer_questions
+from harness.shown_output import COLUMNS, mask, present
 
 REPO = Path(__file__).resolve().parents[1]
 SNIPPETS = REPO / "snippets"

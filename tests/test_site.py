@@ -9,8 +9,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from built_site import mkdocs_build
-from commands import REPO, SNIPPETS
+from harness.built_site import mkdocs_build
+from harness.commands import REPO, SNIPPETS
 
 DOCS = REPO / "docs"
 INCLUDE = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$', re.MULTILINE)

@@ -13,9 +13,10 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from commands import COMMAND_ONLY, REPO, RUNS, SNIPPETS
-from snippet_pool import Outcome, SnippetPool
-from snippet_runner import check_outcome, lint
+
+from harness.commands import COMMAND_ONLY, REPO, RUNS, SNIPPETS
+from harness.snippet_pool import Outcome, SnippetPool
+from harness.snippet_runner import check_outcome, lint
 
 PYTHON_SNIPPETS = sorted(SNIPPETS.rglob("*.py"))
 # The others are run by their commands, in their page's tests (commands.COMMAND_ONLY).

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import prefect_api as api
-from commands import REPO, RUNS_BY_COMMAND, Terminal
 from prefect import get_client
 from prefect.client.schemas.filters import (
     LogFilter,
@@ -16,6 +14,9 @@ from prefect.client.schemas.filters import (
     TaskRunFilterStartTime,
 )
 from prefect.client.schemas.sorting import LogSort, TaskRunSort
+
+from harness import prefect_api as api
+from harness.commands import REPO, RUNS_BY_COMMAND, Terminal
 
 T = "snippets/tasks"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import shutil
 
-from commands import REPO
-from reader_fixtures import Installed, step
+from harness.commands import REPO
+from harness.reader_fixtures import Installed, step
 
 T = "snippets/testing"
 

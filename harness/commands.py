@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from prefect_server import run_in_group, start_in_group, stop_process
-from pty_session import Question, Session, answer_questions
-from shown_output import COLUMNS, check_or_update, present
+from harness.prefect_server import run_in_group, start_in_group, stop_process
+from harness.pty_session import Question, Session, answer_questions
+from harness.shown_output import COLUMNS, check_or_update, present
 
 REPO = Path(__file__).resolve().parents[1]
 SNIPPETS = REPO / "snippets"

@@ -9,9 +9,10 @@ main thread (a task's `timeout_seconds` can only cut a call short there), in a n
 empty folder, against the server the environment names (the session's: the
 processes inherit the tests' environment).
 
-Run as a script, this file is one such process: it reads requests, one JSON object
-per line, on stdin, and answers each with one line on its stdout. What the snippets
-print and log goes to a file per snippet, returned with a failure.
+Run as `python -m harness.snippet_pool`, this module is one such process: it reads
+requests, one JSON object per line, on stdin, and answers each with one line on its
+stdout. What the snippets print and log goes to a file per snippet, returned with a
+failure.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from prefect_server import start_in_group, stop_process
+from harness.prefect_server import start_in_group, stop_process
 
 HOME = Path.cwd()  # in a runner: the folder it was started in
 
@@ -56,7 +57,7 @@ class SnippetPool:
         self.logs = [(logs / f"runner-{index}.log").open("w") for index in range(size)]
         self.processes = [
             start_in_group(
-                [sys.executable, str(Path(__file__).resolve())],
+                [sys.executable, "-m", "harness.snippet_pool"],
                 env=env,
                 cwd=logs,
                 stdin=subprocess.PIPE,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from ruff.__main__ import find_ruff_bin
-from snippet_pool import Outcome
+
+from harness.snippet_pool import Outcome
 
 
 def lint(path: Path, *, config_root: Path) -> None:

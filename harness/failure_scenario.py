@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from commands import REPO, Background, Result, Scenario, Terminal, id_after
-from netns import PrivateNetwork
-from prefect_server import PrefectServer
-from reader_fixtures import FAST_POLLING
+
+from harness.commands import REPO, Background, Result, Scenario, Terminal, id_after
+from harness.netns import PrivateNetwork
+from harness.prefect_server import PrefectServer
+from harness.reader_fixtures import FAST_POLLING
 
 if TYPE_CHECKING:
     # A plugin module: Prefect must not be imported before conftest.py has pointed
@@ -54,7 +55,7 @@ class Runs:
 
     def running(self, run_id: str) -> FlowRun:
         """The run once its process runs the flow (and the worker recorded its PID)."""
-        from prefect_api import eventually
+        from harness.prefect_api import eventually
 
         def check() -> FlowRun | None:
             run = self.read(run_id)
@@ -63,7 +64,7 @@ class Runs:
         return eventually(check, timeout=120, what=f"flow run {run_id} running")
 
     def final(self, run_id: str, timeout: float = 90) -> FlowRun:
-        from prefect_api import eventually
+        from harness.prefect_api import eventually
 
         def check() -> FlowRun | None:
             run = self.read(run_id)
@@ -142,7 +143,7 @@ def cancelled_run(scenario: Scenario, runs: Runs, worker: Background) -> None:
     mark = len(worker.output)
     scenario.run(f"{F}/cancel_running.sh")
     scenario.seen["cancelled"] = runs.final(str(run.id))
-    from prefect_api import eventually
+    from harness.prefect_api import eventually
 
     scenario.seen["cancelled process gone"] = eventually(
         lambda: process_gone(int(run.infrastructure_pid)),
@@ -162,7 +163,7 @@ def lose_the_worker(
     """Start a run with `command`, and once its flow code runs (its process has
     written its first log lines), kill its worker (SIGKILL); then wait for the run's
     end and for its process to exit."""
-    from prefect_api import eventually
+    from harness.prefect_api import eventually
 
     with start_worker(terminal, log) as worker:
         created = scenario.run(command, key=command)
@@ -202,7 +203,7 @@ def worker_killed(scenario: Scenario, runs: Runs, terminal: Terminal, logs: Path
 def zombie(scenario: Scenario, runs: Runs, terminal: Terminal, logs: Path) -> None:
     """The worker and the run's process die together, as with the machine under
     them: nothing reports the run's end; the heartbeat automation does."""
-    from prefect_api import eventually
+    from harness.prefect_api import eventually
 
     with start_worker(terminal, logs / "worker-lost.log") as worker:
         run = new_slow_run(scenario, runs, "zombie")

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from prefect_server import forget, remember
+from harness.prefect_server import forget, remember
 
 
 def postgres_bin() -> Path:

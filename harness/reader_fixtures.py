@@ -17,9 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from commands import REPO, RUNS_BY_COMMAND, Result, Run, Scenario, Terminal, command_env
-from prefect_server import PATIENT_TEMPORARY_SERVER
-from pty_session import ENTER, Question, Session, answer_questions
+
+from harness.commands import (
+    REPO,
+    RUNS_BY_COMMAND,
+    Result,
+    Run,
+    Scenario,
+    Terminal,
+    command_env,
+)
+from harness.prefect_server import PATIENT_TEMPORARY_SERVER
+from harness.pty_session import ENTER, Question, Session, answer_questions
 
 
 @dataclass
@@ -70,7 +79,10 @@ def installed(session_dir: Path) -> Installed:
     constraints = root / "constraints.txt"
     constraints.write_text(
         subprocess.run(
-            ["uv", "export", "--frozen", "--no-hashes", "--no-default-groups"],
+            [
+                *("uv", "export", "--frozen", "--no-hashes"),
+                *("--no-default-groups", "--no-emit-project"),
+            ],
             cwd=REPO,
             env=command_env(home=home, api_url=None),
             capture_output=True,
@@ -162,7 +174,7 @@ def deployed(prefect_server, project: Path) -> Deployed:
     Every test that creates a work pool on the session's server depends on this
     fixture, so that this step always finds the server as a new reader's is.
     """
-    from prefect_api import work_pool_names
+    from harness.prefect_api import work_pool_names
 
     existing = work_pool_names()
     assert existing == [], (
@@ -184,7 +196,7 @@ def deployed(prefect_server, project: Path) -> Deployed:
 
 def unattended_run(terminal: Terminal) -> Scenario:
     """The architecture page: a run on a work pool that no worker polls."""
-    from prefect_api import eventually, flow_run
+    from harness.prefect_api import eventually, flow_run
 
     scenario = Scenario(terminal)
     scenario.run("snippets/architecture/create_idle_pool.sh")

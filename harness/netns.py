@@ -14,9 +14,8 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from prefect_server import start_in_group, stop_process
+from harness.prefect_server import start_in_group, stop_process
 
 
 class PrivateNetwork:
@@ -111,7 +110,8 @@ class PrivateNetwork:
         bridge = start_in_group(
             [
                 sys.executable,
-                str(Path(__file__).with_name("port_bridge.py")),
+                "-m",
+                "harness.port_bridge",
                 direction,
                 f"/proc/{self.holder.pid}/ns/net",
                 *ports,

@@ -14,8 +14,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from commands import REPO
-from prefect_server import Finished, run_in_group
+from harness.commands import REPO
+from harness.prefect_server import Finished, run_in_group
 
 SCRIPT = REPO / "scripts/benchmark.py"
 COMMITTED = [REPO / "docs/data/benchmark.json", *REPO.glob("docs/images/costs/*")]

@@ -23,8 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyte
-from prefect_server import start_in_group, stop_process
-from shown_output import COLUMNS
+
+from harness.prefect_server import start_in_group, stop_process
+from harness.shown_output import COLUMNS
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
 ENTER = "\r"

@@ -1,7 +1,7 @@
 """Relay TCP connections between a network namespace and this machine's loopback.
 
-    python port_bridge.py out NETNS_PATH INSIDE_PORT OUTSIDE_PORT
-    python port_bridge.py in NETNS_PATH INSIDE_PORT
+    python -m harness.port_bridge out NETNS_PATH INSIDE_PORT OUTSIDE_PORT
+    python -m harness.port_bridge in NETNS_PATH INSIDE_PORT
 
 `out`: listen on 127.0.0.1:INSIDE_PORT in the namespace whose file is NETNS_PATH
 (/proc/PID/ns/net) and relay each connection to 127.0.0.1:OUTSIDE_PORT out here, so

@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from commands import REPO, Background, Scenario, Terminal, id_after
-from netns import PrivateNetwork
-from postgres import ThrowawayPostgres
-from pty_session import ENTER, Question
+
+from harness.commands import REPO, Background, Scenario, Terminal, id_after
+from harness.netns import PrivateNetwork
+from harness.postgres import ThrowawayPostgres
+from harness.pty_session import ENTER, Question
 
 if TYPE_CHECKING:
     from prefect.client.orchestration import SyncPrefectClient
