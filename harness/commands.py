@@ -287,7 +287,7 @@ RUNS = [
     dedicated(f"{S}/infrastructure/dask_worker.sh", output=False),
     dedicated(f"{S}/infrastructure/run_dask_cluster.sh"),
     # failure.md: test_failure_page.py; the runs on a worker, on a server of their
-    # own (tests/failure_scenario.py)
+    # own (harness/failure_scenario.py)
     shown(f"{S}/failure/run_retry_states.sh", **JITTER),
     shown(f"{S}/failure/run_flow_retry.sh"),
     shown(f"{S}/failure/run_timeouts.sh"),

@@ -44,7 +44,7 @@ class Step:
 
 
 def the_run(command: str, *, dedicated: bool = True, output: str | None = None) -> Run:
-    """The registered run of a command snippet (tests/commands.py)."""
+    """The registered run of a command snippet (harness/commands.py)."""
     (run,) = [
         run
         for run in RUNS_BY_COMMAND[command]

@@ -18,7 +18,7 @@ from pathlib import Path
 # pseudo-terminal: COLUMNS in the environment (Rich, pytest and argparse read it when
 # the output is not a terminal; Rich falls back to 80 without it) and the size of the
 # pseudo-terminal. Wide enough that no command, URL, id or `--watch` event line a
-# page shows is wrapped; tests/test_shown_outputs.py checks that none is.
+# page shows is wrapped; tests/site/test_shown_outputs.py checks that none is.
 COLUMNS = 140
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")

@@ -5,7 +5,7 @@
 
 It measures, on the machine it runs on:
 
-- the snippet tests (`pytest tests/test_snippets.py`: three runner processes, one
+- the snippet tests (`pytest tests/snippets`: three runner processes, one
   server) next to the naive way of checking the same snippets: each one run as
   `python FILE` with no server, so that each starts its own temporary server;
 - the server-path tests (the pages on the server, deployments, work pools and
@@ -58,7 +58,7 @@ def measure_snippet_tests(naive: bool, scratch: Path) -> dict:
         "-q",
         "-o",
         f"cache_dir={scratch / 'cache'}",
-        "tests/test_snippets.py",
+        "tests/snippets",
     ]
     cold = timed(pytest, env=env)
     warm = timed(pytest, env=env)
@@ -80,10 +80,10 @@ def measure_snippet_tests(naive: bool, scratch: Path) -> dict:
 
 
 SERVER_PATH = [
-    "tests/test_server_page.py",
-    "tests/test_deployments_page.py",
-    "tests/test_architecture_page.py",
-    "tests/test_scheduling_page.py",
+    "tests/pages/test_server_page.py",
+    "tests/pages/test_deployments_page.py",
+    "tests/pages/test_architecture_page.py",
+    "tests/pages/test_scheduling_page.py",
 ]
 
 

@@ -1,6 +1,6 @@
 """The security page, on machines of the reader's own.
 
-Each part of the page runs in a private network (tests/netns.py) where the server has
+Each part of the page runs in a private network (harness/netns.py) where the server has
 Prefect's default port, as the page types it: who can reach a server started with and
 without `--host 0.0.0.0` (a second private network, cabled to the first, plays another
 machine on the same network), basic auth with a flow, a worker and a deployment, CSRF

@@ -16,7 +16,7 @@ a reader cannot use as shown:
 - a page that quotes what a command printed ("it answers `Server stopped!`") when
   none of the outputs it shows has it.
 
-`uv run python tests/test_shown_outputs.py` lists the offenders, page by page.
+`uv run python tests/site/test_shown_outputs.py` lists the offenders, page by page.
 """
 
 from __future__ import annotations
@@ -30,12 +30,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.commands import command_env, run_command
+from harness.commands import REPO, SNIPPETS, command_env, run_command
 from harness.pty_session import answer_questions
 from harness.shown_output import COLUMNS, mask, present
 
-REPO = Path(__file__).resolve().parents[1]
-SNIPPETS = REPO / "snippets"
 
 # The widths a recorded output can have been wrapped at: Rich's default for a process
 # whose output is not a terminal and that has no COLUMNS (80), and the terminal width

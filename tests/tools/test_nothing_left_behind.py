@@ -16,15 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from harness.commands import REPO
 from harness.leftovers import MARK, READY_FILE, marked
 from harness.prefect_server import start_in_group, stop_process
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass
 class ChildSession:
-    """`pytest tests/interrupted_session.py`, everything it starts marked with
+    """`pytest tests/tools/interrupted_session.py`, everything it starts marked with
     `MARK=mark` in its environment, with a cache folder of its own."""
 
     folder: Path
@@ -45,7 +44,7 @@ class ChildSession:
             self.process = start_in_group(
                 [
                     *(sys.executable, "-m", "pytest", "-q", "-o", f"cache_dir={cache}"),
-                    str(REPO / "tests" / "interrupted_session.py"),
+                    str(Path(__file__).with_name("interrupted_session.py")),
                 ],
                 cwd=REPO,
                 env=env,

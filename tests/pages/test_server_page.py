@@ -1,7 +1,7 @@
 """The server page, on machines of the reader's own.
 
 Its commands use Prefect's default port 4200 (and 4300), as a reader types them: they
-run in private network namespaces (tests/netns.py), so those ports are always free and
+run in private network namespaces (harness/netns.py), so those ports are always free and
 nothing else can reach them. The main scenario uses the project and the `~/.prefect` of
 the reader who did the install and first-flow pages; the port trap and `uvx` get homes
 of their own, so that the three can run at the same time.

@@ -43,7 +43,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def axe() -> str:
     """axe-core's script, installed from the npm registry at the version that
-    tests/package-lock.json pins (once per machine: tests/node_modules)."""
+    tests/site/package-lock.json pins (once per machine: tests/site/node_modules)."""
     if not AXE.is_file():
         installed = subprocess.run(
             ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],

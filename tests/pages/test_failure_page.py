@@ -1,7 +1,7 @@
 """The failure page: what Prefect does when a run is killed, cancelled, loses its
 worker, or loses everything, and what bad input gets.
 
-The runs on a worker come from tests/failure_scenario.py (a server of their own,
+The runs on a worker come from harness/failure_scenario.py (a server of their own,
 started with the session). Retries, timeouts, states and the missing parameter are
 snippets that the snippet tests run and check line by line (their `#>` lines), and
 their commands' outputs are checked by test_commands.py.
