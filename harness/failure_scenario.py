@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.commands import REPO, Background, Result, Scenario, Terminal, id_after
+from harness import REPO, processes
 from harness.netns import PrivateNetwork
-from harness.prefect_server import PrefectServer
-from harness.reader_fixtures import FAST_POLLING
+from harness.prefect_server import FAST_POLLING, PrefectServer
+from harness.terminal import Background, Result, Scenario, Terminal, id_after
 
 if TYPE_CHECKING:
     # A plugin module: Prefect must not be imported before conftest.py has pointed
@@ -33,15 +33,6 @@ if TYPE_CHECKING:
 
 F = "snippets/failure"
 WORKER_STARTED = r"Worker '.*' started!"
-
-
-def process_gone(pid: int) -> bool:
-    """True once `pid` has exited (a zombie process, dead but not reaped, counts)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
 
 class Runs:
@@ -55,22 +46,22 @@ class Runs:
 
     def running(self, run_id: str) -> FlowRun:
         """The run once its process runs the flow (and the worker recorded its PID)."""
-        from harness.prefect_api import eventually
+        from harness.waiting import wait_until
 
         def check() -> FlowRun | None:
             run = self.read(run_id)
             return run if run.state.is_running() and run.infrastructure_pid else None
 
-        return eventually(check, timeout=120, what=f"flow run {run_id} running")
+        return wait_until(check, timeout=120, what=f"flow run {run_id} running")
 
     def final(self, run_id: str, timeout: float = 90) -> FlowRun:
-        from harness.prefect_api import eventually
+        from harness.waiting import wait_until
 
         def check() -> FlowRun | None:
             run = self.read(run_id)
             return run if run.state.is_final() else None
 
-        return eventually(check, timeout=timeout, what=f"flow run {run_id} ending")
+        return wait_until(check, timeout=timeout, what=f"flow run {run_id} ending")
 
     def states(self, run_id: str) -> list:
         return self.client.read_flow_run_states(run_id)
@@ -120,7 +111,9 @@ def killed_run(scenario: Scenario, runs: Runs, worker: Background) -> None:
     mark = len(worker.output)
     scenario.run(f"{F}/kill_running.sh")
     scenario.seen["crashed"] = runs.final(str(run.id))
-    scenario.seen["crashed process gone"] = process_gone(int(run.infrastructure_pid))
+    scenario.seen["crashed process gone"] = not processes.running(
+        int(run.infrastructure_pid)
+    )
     worker.wait_for(r"Reported flow run '.*' as crashed")
     scenario.results["worker_crashed.out"] = Result(
         0, excerpt(worker.output, mark, "flow_run_executor", "as crashed")
@@ -143,10 +136,10 @@ def cancelled_run(scenario: Scenario, runs: Runs, worker: Background) -> None:
     mark = len(worker.output)
     scenario.run(f"{F}/cancel_running.sh")
     scenario.seen["cancelled"] = runs.final(str(run.id))
-    from harness.prefect_api import eventually
+    from harness.waiting import wait_until
 
-    scenario.seen["cancelled process gone"] = eventually(
-        lambda: process_gone(int(run.infrastructure_pid)),
+    scenario.seen["cancelled process gone"] = wait_until(
+        lambda: not processes.running(int(run.infrastructure_pid)),
         timeout=30,
         what="the cancelled run's process exiting",
     )
@@ -163,7 +156,7 @@ def lose_the_worker(
     """Start a run with `command`, and once its flow code runs (its process has
     written its first log lines), kill its worker (SIGKILL); then wait for the run's
     end and for its process to exit."""
-    from harness.prefect_api import eventually
+    from harness.waiting import wait_until
 
     with start_worker(terminal, log) as worker:
         created = scenario.run(command, key=command)
@@ -175,8 +168,8 @@ def lose_the_worker(
         killed_at = time.time()
     scenario.seen[f"{command} worker killed at"] = killed_at
     final = runs.final(str(run.id))
-    scenario.seen[f"{command} process gone"] = eventually(
-        lambda: process_gone(int(run.infrastructure_pid)),
+    scenario.seen[f"{command} process gone"] = wait_until(
+        lambda: not processes.running(int(run.infrastructure_pid)),
         timeout=30,
         what="the orphaned run's process exiting",
     )
@@ -203,12 +196,12 @@ def worker_killed(scenario: Scenario, runs: Runs, terminal: Terminal, logs: Path
 def zombie(scenario: Scenario, runs: Runs, terminal: Terminal, logs: Path) -> None:
     """The worker and the run's process die together, as with the machine under
     them: nothing reports the run's end; the heartbeat automation does."""
-    from harness.prefect_api import eventually
+    from harness.waiting import wait_until
 
     with start_worker(terminal, logs / "worker-lost.log") as worker:
         run = new_slow_run(scenario, runs, "zombie")
         # the automation starts watching a run at its first heartbeat
-        eventually(
+        wait_until(
             lambda: runs.heartbeats(str(run.id)),
             timeout=60,
             what="the run's first heartbeat",
@@ -244,7 +237,7 @@ def failure_story(
     template: Path | None,
     session_server: PrefectServer,
 ) -> Scenario:
-    from prefect.client.orchestration import SyncPrefectClient
+    from harness.prefect_api import client
 
     # Let the session's server boot first: the tests of every page wait for it.
     session_server.wait_until_ready(timeout=180)
@@ -254,8 +247,8 @@ def failure_story(
         terminal = Terminal(cwd=project, home=home, api_url=server.api_url)
         polling = terminal.with_env(**FAST_POLLING)
         scenario = Scenario(terminal)
-        with SyncPrefectClient(server.api_url) as client:
-            runs = Runs(client)
+        with client(server.api_url) as prefect:
+            runs = Runs(prefect)
             scenario.run(f"{F}/run_caching.sh")
             scenario.seen["downloads"] = (project / "downloads.log").read_text()
             bad_input(scenario, project)

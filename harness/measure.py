@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness.commands import REPO
+from harness import REPO
 from harness.prefect_server import QUIET_ENV, PrefectServer, run_in_group
 
 HELLO_FLOW = REPO / "snippets/flows/hello_flow.py"
@@ -73,10 +73,5 @@ def start_server_timed(
     """Start `prefect server start`; return it, running, and the seconds it took
     until /api/health answered. The caller stops it."""
     start = time.perf_counter()
-    server = PrefectServer(home=home).start(database_template)
-    try:
-        server.wait_until_ready()
-    except BaseException:
-        server.stop()
-        raise
+    server = PrefectServer(home=home).running(database_template)
     return server, time.perf_counter() - start

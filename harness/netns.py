@@ -13,9 +13,10 @@ import json
 import signal
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 
 from harness.prefect_server import start_in_group, stop_process
+from harness.waiting import wait_until
 
 
 class PrivateNetwork:
@@ -35,8 +36,8 @@ class PrivateNetwork:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+
+        def loopback_up() -> bool:
             if self.holder.poll() is not None:
                 raise RuntimeError(
                     "could not create a network namespace (unshare --net needs root): "
@@ -47,10 +48,14 @@ class PrivateNetwork:
                 capture_output=True,
                 text=True,
             )
-            if "UP" in up.stdout:
-                return
-            time.sleep(0.05)
-        raise RuntimeError("the namespace's loopback interface did not come up")
+            return "UP" in up.stdout
+
+        wait_until(
+            loopback_up,
+            timeout=10,
+            interval=0.05,
+            what="the namespace's loopback interface coming up",
+        )
 
     @property
     def wrap(self) -> tuple[str, ...]:
@@ -88,13 +93,17 @@ class PrivateNetwork:
             return 0, done.stderr.strip()
         return int(status), text.strip()
 
+    def healthy(self, api_url: str) -> Callable[[], bool]:
+        """A check that the Prefect server at `api_url`, in here, answers."""
+        return lambda: self.http(f"{api_url}/health", timeout=2)[0] == 200
+
     def wait_until_healthy(self, api_url: str, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.http(f"{api_url}/health", timeout=2)[0] == 200:
-                return
-            time.sleep(0.2)
-        raise TimeoutError(f"{api_url}/health did not answer within {timeout} s")
+        wait_until(
+            self.healthy(api_url),
+            timeout=timeout,
+            interval=0.2,
+            what=f"{api_url}/health answering",
+        )
 
     def forward(self, inside_port: int, outside_port: int) -> None:
         """Make 127.0.0.1:`inside_port` in the namespace reach 127.0.0.1:`outside_port`

@@ -17,10 +17,11 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from harness.prefect_server import forget, remember
+from harness.processes import running
+from harness.waiting import WaitedTooLong, wait_until
 
 
 def postgres_bin() -> Path:
@@ -34,17 +35,6 @@ def postgres_bin() -> Path:
             "PostgreSQL is not installed: `apt-get install postgresql` (.ci/run does)"
         )
     return Path(found[-1]).parent
-
-
-def running(pid: int) -> bool:
-    """Whether `pid` still runs. The server is not our child (pg_ctl started it), so
-    we cannot wait for it; once it exits, it may linger as a zombie until whoever
-    adopted it reaps it, and a zombie runs no more."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"
 
 
 class ThrowawayPostgres:
@@ -108,9 +98,13 @@ class ThrowawayPostgres:
             # SIGINT: PostgreSQL's fast shutdown (end sessions, then stop).
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGINT)
-            deadline = time.monotonic() + 60
-            while running(pid) and time.monotonic() < deadline:
-                time.sleep(0.1)
+            with contextlib.suppress(WaitedTooLong):
+                wait_until(
+                    lambda: not running(pid),
+                    timeout=60,
+                    interval=0.1,
+                    what=f"PostgreSQL (PID {pid}) stopping",
+                )
             if running(pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)

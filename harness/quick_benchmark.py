@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.commands import REPO
+from harness import REPO
 from harness.prefect_server import Finished, run_in_group
 
 SCRIPT = REPO / "scripts/benchmark.py"

@@ -18,17 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.commands import (
-    REPO,
-    RUNS_BY_COMMAND,
-    Result,
-    Run,
-    Scenario,
-    Terminal,
-    command_env,
-)
+from harness import REPO
+from harness.commands import RUNS_BY_COMMAND, Run
 from harness.prefect_server import PATIENT_TEMPORARY_SERVER
 from harness.pty_session import ENTER, Question, Session, answer_questions
+from harness.terminal import Result, Scenario, Terminal, command_env
 
 
 @dataclass
@@ -130,14 +124,6 @@ class Deployed:
     prefect_yaml: str
 
 
-FAST_POLLING = {
-    # Workers and `serve` ask the server for work every second instead of every ten
-    # to fifteen: the same behaviour, sooner.
-    "PREFECT_WORKER_QUERY_SECONDS": "1",
-    "PREFECT_WORKER_PREFETCH_SECONDS": "1",
-    "PREFECT_RUNNER_POLL_FREQUENCY": "1",
-}
-
 DEPLOY_QUESTIONS = [
     Question(r"Would you like to create one\?", "y" + ENTER, "y"),
     Question(r"What infrastructure type would you like to use", ENTER, "process"),
@@ -196,7 +182,8 @@ def deployed(prefect_server, project: Path) -> Deployed:
 
 def unattended_run(terminal: Terminal) -> Scenario:
     """The architecture page: a run on a work pool that no worker polls."""
-    from harness.prefect_api import eventually, flow_run
+    from harness.prefect_api import flow_run
+    from harness.waiting import wait_until
 
     scenario = Scenario(terminal)
     scenario.run("snippets/architecture/create_idle_pool.sh")
@@ -211,7 +198,7 @@ def unattended_run(terminal: Terminal) -> Scenario:
     run_id = re.search(r"UUID: ([0-9a-f-]{36})", created.output).group(1)
     # Scheduled for now, nobody picks it up: the server marks it Late once it is more
     # than 15 seconds overdue (PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS).
-    scenario.seen["late"] = eventually(
+    scenario.seen["late"] = wait_until(
         lambda: (run := flow_run(run_id)).state.name == "Late" and run,
         timeout=90,
         what="the unattended run turning Late",

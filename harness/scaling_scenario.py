@@ -11,6 +11,7 @@ background, and the page's tests (test_scaling_page.py) check what it recorded.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import signal
 import time
@@ -22,10 +23,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.commands import REPO, Background, Scenario, Terminal, id_after
+from harness import REPO
 from harness.netns import PrivateNetwork
 from harness.postgres import ThrowawayPostgres
 from harness.pty_session import ENTER, Question
+from harness.terminal import Background, Scenario, Terminal, id_after
+from harness.waiting import WaitedTooLong, wait_until
 
 if TYPE_CHECKING:
     from prefect.client.orchestration import SyncPrefectClient
@@ -36,13 +39,6 @@ if TYPE_CHECKING:
 SC = "snippets/scaling"
 SUPERUSER_PASSWORD = "postgres-password"  # what the reader gave their PostgreSQL
 API = "http://127.0.0.1:4200/api"
-
-
-def ask(port: int) -> SyncPrefectClient:
-    """A client for the server in the private network, through a bridge's port."""
-    from prefect.client.orchestration import SyncPrefectClient
-
-    return SyncPrefectClient(f"http://127.0.0.1:{port}/api")
 
 
 def started_server(
@@ -95,6 +91,8 @@ def load(scenario: Scenario, key: str, logs: Path, port: int) -> None:
     """Deploy, start two workers on one pool, queue the runs; record what happened."""
     from prefect.client.schemas.objects import StateType
 
+    from harness.prefect_api import client_at
+
     terminal = scenario.terminal
     scenario.run(f"{SC}/deploy_load_test.sh", key=f"deploy {key}")
     # The workers poll as often as a reader's do (every 10 s), not as fast as the
@@ -114,7 +112,7 @@ def load(scenario: Scenario, key: str, logs: Path, port: int) -> None:
     scenario.seen[f"{key} locked"] = server_log.count(
         "OperationalError: database is locked"
     )
-    with ask(port) as client:
+    with client_at(port) as client:
         finished = completed_runs_of_deployment(client, "nightly")
         scenario.seen[f"{key} completed"] = [run.id for run in finished]
         # How many times each run was started: its Running states.
@@ -136,14 +134,16 @@ def tasks_recorded(terminal: Terminal, port: int, timeout: float) -> dict:
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
     from prefect.events.filters import EventAnyResourceFilter, EventFilter
 
+    from harness.prefect_api import client_at
+
     ran = terminal.run("snippets/tasks/run_hello_tasks.sh")
     assert ran.returncode == 0, ran.output
     run_id = id_after("/runs/flow-run/", ran.output)
     found: dict = {}
-    deadline = time.monotonic() + timeout
-    with ask(port) as client:
-        while time.monotonic() < deadline:
-            found = {
+
+    def recorded(client) -> bool:
+        found.update(
+            {
                 "flow run": client.read_flow_run(run_id).state.type.value,
                 "task runs": len(
                     client.read_task_runs(
@@ -161,13 +161,24 @@ def tasks_recorded(terminal: Terminal, port: int, timeout: float) -> dict:
                     limit=50,  # the most the server accepts; only the total counts
                 ).total,
             }
-            if found["task runs"] == 2 and found["events"]:
-                break
-            time.sleep(0.5)
+        )
+        return found["task runs"] == 2 and bool(found["events"])
+
+    # What came within `timeout`, whether or not all of it came: the page's test
+    # says what is missing.
+    with client_at(port) as client, contextlib.suppress(WaitedTooLong):
+        wait_until(
+            lambda: recorded(client),
+            timeout=timeout,
+            interval=0.5,
+            what=f"the task runs and events of flow run {run_id}",
+        )
     return found
 
 
 def on_postgres_then_sqlite(project: Path, home: Path, logs: Path) -> Scenario:
+    from harness.prefect_api import client_at
+
     with (
         PrivateNetwork() as network,
         ThrowawayPostgres(password=SUPERUSER_PASSWORD, wrap=network.wrap),
@@ -192,7 +203,7 @@ def on_postgres_then_sqlite(project: Path, home: Path, logs: Path) -> Scenario:
             scenario.run(f"{SC}/run_limited_queries.sh", key="no limit yet")
             scenario.run(f"{SC}/gcl_create.sh")
             scenario.run(f"{SC}/run_limited_queries.sh")
-            with ask(port) as client:
+            with client_at(port) as client:
                 pool = client.read_work_pool("shared-pool")
                 queue = client.read_work_queue_by_name("default", "shared-pool")
                 limit = client.read_global_concurrency_limit_by_name("database")

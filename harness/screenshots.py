@@ -15,13 +15,11 @@ failed run never leaves half a set of pictures behind.
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -29,9 +27,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from harness import chromium
-from harness.commands import REPO, Background, Terminal, id_after, run_command
-from harness.prefect_server import QUIET_ENV, PrefectServer
+from harness import REPO, chromium
+from harness.prefect_server import FAST_POLLING, QUIET_ENV, PrefectServer
+from harness.rest import RestApi
+from harness.terminal import Background, Terminal, id_after, run_command
+from harness.waiting import WaitedTooLong, wait_until
 
 SNIPPETS = REPO / "snippets"
 DEFAULT_OUT = REPO / "docs/images/ui"
@@ -39,11 +39,6 @@ WIDTH = 1280
 # Times in the UI are the browser's: Berlin, as in the scheduling page's cron
 # schedule ("0 9 * * 1-5" in Europe/Berlin shows as 09:00).
 TIMEZONE = "Europe/Berlin"
-# Workers poll every second instead of every ten: the same behaviour, sooner.
-FAST_POLLING = {
-    "PREFECT_WORKER_QUERY_SECONDS": "1",
-    "PREFECT_WORKER_PREFETCH_SECONDS": "1",
-}
 # What the UI shows when it cannot render a view (its error pages and boundaries).
 ERRORS = (
     "Something went wrong",
@@ -64,22 +59,9 @@ class CaptureError(RuntimeError):
 # --- The server's API, read over HTTP ---------------------------------------------
 
 
-@dataclass
-class Api:
+class Api(RestApi):
     """Prefect's REST API, asked directly: no Prefect client (and its settings) in
     this process, which may be a test process with settings of its own."""
-
-    url: str
-
-    def call(self, path: str, body: dict | None = None):
-        request = urllib.request.Request(
-            f"{self.url}{path}",
-            data=None if body is None else json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
-            method="GET" if body is None else "POST",
-        )
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return json.load(answer)
 
     def flow_runs(self, flow: str, *state_types: str) -> list[dict]:
         """The runs of the flow called `flow`, earliest expected start first."""
@@ -115,12 +97,10 @@ class Api:
 
     def until[T](self, check: Callable[[], T | None], what: str, timeout=120) -> T:
         """Ask until `check` returns something truthy."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if found := check():
-                return found
-            time.sleep(0.25)
-        raise CaptureError(f"{what}: not within {timeout} s")
+        try:
+            return wait_until(check, timeout=timeout, what=what)
+        except WaitedTooLong as error:
+            raise CaptureError(str(error)) from None
 
 
 # --- Filling the server with the site's snippets ----------------------------------
@@ -498,7 +478,7 @@ def capture(out_dir: Path) -> dict[str, Shot]:
         server = PrefectServer(home=scratch / "prefect-home")
         print(f"Starting prefect server on {server.url}")
         stack.callback(server.stop)
-        server.start().wait_until_ready()
+        server.running()
         project = scratch / "hello-prefect"
         project.mkdir()
         terminal = Terminal(

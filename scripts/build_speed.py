@@ -24,8 +24,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from harness.commands import REPO
+from harness import REPO
 from harness.prefect_server import free_port, stop_process
+from harness.waiting import wait_until
 
 # What a build reads: the pages, the snippets they include, the template overrides,
 # and the test files the testing page quotes.
@@ -83,12 +84,13 @@ def fetch(url: str) -> str:
 
 
 def wait_for(url: str, text: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if text in fetch(url):
-            return
-        time.sleep(0.02)
-    raise TimeoutError(f"{url} did not show {text!r} within {timeout} s")
+    wait_until(
+        lambda: text in fetch(url),
+        timeout=timeout,
+        interval=0.02,
+        what=f"{url} showing {text!r}",
+        seen=lambda: "",
+    )
 
 
 def rebuilds(project: Path, repeats: int) -> list[float]:

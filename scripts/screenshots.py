@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness.commands import REPO
+from harness import REPO
 from harness.prefect_server import cache_bytecode
 from harness.screenshots import DEFAULT_OUT, CaptureError, capture, unusable
 

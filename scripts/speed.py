@@ -28,7 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness.commands import COMMAND_ONLY, REPO
+from harness import REPO
+from harness.commands import COMMAND_ONLY
 from harness.measure import (
     HELLO_FLOW,
     base_env,

@@ -7,8 +7,9 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from harness import prefect_api as api
-from harness.commands import Result, Scenario, id_after
-from harness.reader_fixtures import FAST_POLLING, the_run
+from harness.prefect_server import FAST_POLLING
+from harness.reader_fixtures import the_run
+from harness.terminal import Result, Scenario, id_after
 
 A = "snippets/architecture"
 

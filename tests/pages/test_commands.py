@@ -7,7 +7,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
-from harness.commands import REPO, RUNS, SNIPPETS, Result, Run, Terminal
+from harness import REPO, SNIPPETS
+from harness.commands import RUNS, Run
+from harness.terminal import Result, Terminal
 
 GENERIC_RUNS = [run for run in RUNS if not run.dedicated]
 

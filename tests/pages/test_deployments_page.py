@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 from prefect import get_client
 
+from harness import REPO
 from harness import prefect_api as api
-from harness.commands import (
-    REPO,
+from harness.prefect_server import FAST_POLLING, prefect_executable
+from harness.pty_session import ENTER, Question, answer_questions
+from harness.reader_fixtures import Deployed, the_run
+from harness.terminal import (
     Background,
     Result,
     Terminal,
@@ -25,9 +28,7 @@ from harness.commands import (
     id_after,
     run_command,
 )
-from harness.prefect_server import prefect_executable
-from harness.pty_session import ENTER, Question, answer_questions
-from harness.reader_fixtures import FAST_POLLING, Deployed, the_run
+from harness.waiting import wait_until
 
 D = "snippets/deployments"
 
@@ -442,7 +443,7 @@ def test_serve_runs_each_flow_run_in_a_new_process(
     # It imported serve_hello.py again, but not as __main__: no second banner line.
     assert "Serving from process" not in ran.output
     # The same line, with the same ids, is in the run's log on the server.
-    api.eventually(
+    wait_until(
         lambda: re.search(said, ran.output)[0] in api.log_messages(run_id),
         timeout=30,
         what="the served run's log line on the server",

@@ -16,7 +16,7 @@ import pytest
 from prefect import flow
 from prefect.deployments import run_deployment
 
-from harness.commands import Scenario
+from harness.terminal import Scenario
 
 F = "snippets/failure"
 

@@ -6,7 +6,7 @@ import dataclasses
 import sqlite3
 from pathlib import Path
 
-from harness.commands import REPO
+from harness import REPO
 from harness.reader_fixtures import Installed, Step
 
 

@@ -18,12 +18,14 @@ from uuid import UUID
 import prefect.server.api
 import pytest
 
+from harness import REPO
 from harness import prefect_api as api
-from harness.commands import REPO, Result, Scenario, Terminal, id_after, part
-from harness.commands import UUID as UUID_PATTERN
 from harness.netns import PrivateNetwork
-from harness.prefect_server import PrefectServer
-from harness.reader_fixtures import FAST_POLLING, Deployed, Installed, step
+from harness.prefect_server import FAST_POLLING, PrefectServer
+from harness.reader_fixtures import Deployed, Installed, step
+from harness.terminal import UUID as UUID_PATTERN
+from harness.terminal import Result, Scenario, Terminal, id_after, part
+from harness.waiting import wait_until
 
 INF = "snippets/infrastructure"
 STOP = (signal.SIGINT, signal.SIGTERM)
@@ -41,7 +43,7 @@ def background_tasks(scenario: Scenario, logs: Path) -> Scenario:
         # The runs sent while no task worker ran were waiting on the server: the
         # worker runs them as soon as it subscribes.
         waiting = {run.id for run in scenario.seen["waiting"]}
-        scenario.seen["caught up"] = api.eventually(
+        scenario.seen["caught up"] = wait_until(
             lambda: all(
                 run.state.is_completed()
                 for run in api.task_runs("count_words")
@@ -67,27 +69,9 @@ def background_tasks(scenario: Scenario, logs: Path) -> Scenario:
     return scenario
 
 
-def task_run_log_messages(ids: set[UUID]) -> list[str]:
-    """What the session's server holds of the log lines of these task runs."""
-    from prefect import get_client
-    from prefect.client.schemas.filters import LogFilter, LogFilterTaskRunId
-
-    with get_client(sync_client=True) as client:
-        logs = client.read_logs(
-            log_filter=LogFilter(task_run_id=LogFilterTaskRunId(any_=list(ids)))
-        )
-    return [log.message for log in logs]
-
-
 def task_runs_on(api_url: str, ids: set[UUID] | None = None) -> dict[UUID, object]:
     """The runs of count_words on the server at `api_url`, by id (those of `ids`)."""
-    from prefect.client.orchestration import SyncPrefectClient
-    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
-
-    with SyncPrefectClient(api_url) as client:
-        runs = client.read_task_runs(
-            task_run_filter=TaskRunFilter(name=TaskRunFilterName(any_=["count_words"]))
-        )
+    runs = api.task_runs("count_words", outside_flows=True, api_url=api_url)
     return {run.id: run for run in runs if ids is None or run.id in ids}
 
 
@@ -124,7 +108,7 @@ def server_restart(
             # The worker is up and takes runs: the ones sent now come back...
             scenario.run(f"{INF}/send_tasks.sh", key="after restart")
             new = set(task_runs_on(server.api_url)) - set(sent)
-            api.eventually(
+            wait_until(
                 lambda: all(f"Received task run: {id}" in worker.output for id in new),
                 timeout=30,
                 what="the task worker receiving the runs sent after the restart",
@@ -135,7 +119,7 @@ def server_restart(
             scenario.seen["after restart"] = task_runs_on(server.api_url, set(sent))
             scenario.seen["received before resend"] = worker.output
             scenario.run(f"{INF}/resend_waiting.sh")
-            scenario.seen["resent"] = api.eventually(
+            scenario.seen["resent"] = wait_until(
                 lambda: (
                     all(
                         run.state.is_completed()
@@ -302,7 +286,7 @@ def test_a_task_worker_runs_delayed_tasks(parts: dict, update_outputs: bool) -> 
     # in state ...", is printed by the worker but never reaches the server.
     shown = (REPO / f"{INF}/serve_tasks.out").read_text()
     assert "UserWarning: Logger 'prefect.task_runs' attempted to send logs" in shown
-    logged = task_run_log_messages({run.id for run in runs})
+    logged = api.task_run_log_messages(*{run.id for run in runs})
     assert not [message for message in logged if "Finished in state" in message]
     background.check(f"{INF}/task_worker.sh", update=update_outputs)
     # Ctrl-C stops either worker with one line, no traceback

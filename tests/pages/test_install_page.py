@@ -7,8 +7,9 @@ import re
 import shutil
 import tomllib
 
-from harness.commands import REPO, Terminal, run_command
+from harness import REPO
 from harness.reader_fixtures import Installed, the_run
+from harness.terminal import Terminal, run_command
 
 
 def test_the_commands_make_a_project_on_python_3_13_with_prefect(

@@ -16,7 +16,8 @@ from prefect import flow, get_client, task
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.concurrency.sync import rate_limit
 
-from harness.commands import REPO, Scenario, command_env, run_command
+from harness import REPO
+from harness.terminal import Scenario, command_env, run_command
 
 SC = "snippets/scaling"
 RUNS = 20

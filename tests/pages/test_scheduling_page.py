@@ -21,9 +21,11 @@ from prefect.client.schemas.schedules import CronSchedule as ClientCron
 from prefect.server.schemas.schedules import CronSchedule as ServerCron
 
 from harness import prefect_api as api
-from harness.commands import Result, Scenario, part
+from harness.prefect_server import FAST_POLLING
 from harness.pty_session import ENTER, Question
-from harness.reader_fixtures import FAST_POLLING, Deployed
+from harness.reader_fixtures import Deployed
+from harness.terminal import Result, Scenario, part
+from harness.waiting import wait_until
 
 SC = "snippets/scheduling"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -37,7 +39,7 @@ LOCAL_CODE = [
 
 def scheduled_runs(deployment_name: str, at_least: int = 3):
     """The deployment's scheduled runs, once the scheduler has made some."""
-    return api.eventually(
+    return wait_until(
         lambda: (
             len(runs := api.flow_runs(deployment_name, api.StateType.SCHEDULED))
             >= at_least
@@ -107,7 +109,7 @@ def scheduled_by_each(deployment_name: str, schedule_ids, at_least: int = 3):
         ready = all(len(grouped.get(id, [])) >= at_least for id in schedule_ids)
         return ready and grouped
 
-    return api.eventually(
+    return wait_until(
         check, timeout=150, what=f"scheduled runs of each schedule of {deployment_name}"
     )
 

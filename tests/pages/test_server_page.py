@@ -10,11 +10,8 @@ of their own, so that the three can run at the same time.
 from __future__ import annotations
 
 import json
-import re
 import shlex
-import signal
 import subprocess
-import threading
 import tomllib
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,92 +20,15 @@ from pathlib import Path
 import pytest
 from prefect.utilities.dockerutils import get_prefect_image_name
 
-from harness import commands
-from harness.commands import REPO, Background, Scenario, Terminal, banner
+from harness import REPO
 from harness.netns import PrivateNetwork
-from harness.prefect_api import eventually
-from harness.prefect_server import PrefectServer, free_port, stop_process
-from harness.pty_session import Pty
+from harness.prefect_server import PrefectServer, free_port
 from harness.reader_fixtures import Installed, Step, the_run
-from harness.shown_output import ANSI, COLUMNS
+from harness.terminal import Scenario, Terminal, banner, run_command, start_server
 
 SV = "snippets/server"
 API = "http://127.0.0.1:4200/api"
 OTHER_API = "http://127.0.0.1:4300/api"
-
-
-class InATerminal:
-    """A command left running in a pseudo-terminal, as a reader starts the server.
-
-    `prefect server start` in a terminal first checks the active profile against the
-    address it serves (prefect/cli/server.py, `prestart_check`), and may switch
-    profiles and say so: not when its output is a pipe. Its output is read as it
-    comes; `stop()` is Ctrl-C (SIGINT to its process group), and waits for it.
-    """
-
-    def __init__(self, terminal: Terminal, snippet: str, log: Path) -> None:
-        self.log = log
-        self.pty = Pty(
-            terminal.argv(snippet),
-            cwd=str(terminal.cwd),
-            env=terminal.env(),
-            rows=50,
-            columns=COLUMNS,
-        )
-        self.process = self.pty.process
-        self.raw: list[str] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        with self.log.open("w") as log:
-            while (chunk := self.pty.read(timeout=0.5)) is not None:
-                self.raw.append(chunk)
-                log.write(chunk)
-                log.flush()
-
-    @property
-    def output(self) -> str:
-        return ANSI.sub("", "".join(self.raw)).replace("\r", "")
-
-    def wait_for(self, pattern: str, timeout: float = 60) -> re.Match:
-        return Background.wait_for(self, pattern, timeout)  # type: ignore[arg-type]
-
-    def stop(self) -> str:
-        stop_process(self.process, (signal.SIGINT,))
-        self.reader.join(timeout=10)
-        self.pty.close()
-        return self.output
-
-    def __enter__(self) -> InATerminal:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-
-def start_in_a_terminal(
-    terminal: Terminal, command: str, log: Path, healthy
-) -> InATerminal:
-    server = InATerminal(terminal, command, log)
-    try:
-        server.wait_for(commands.BANNER_END, timeout=180)
-        eventually(healthy, timeout=90, what=f"the server of {command} answering")
-    except BaseException:
-        server.stop()
-        raise
-    return server
-
-
-def start_server(terminal: Terminal, command: str, log: Path, healthy) -> Background:
-    return commands.start_server(
-        terminal,
-        command,
-        log=log,
-        until_healthy=lambda: eventually(
-            healthy, timeout=90, what=f"the server of {command} answering"
-        ),
-    )
 
 
 def api_url_of_runs(scenario: Scenario) -> tuple[str | None, bool, bool]:
@@ -122,7 +42,7 @@ def api_url_of_runs(scenario: Scenario) -> tuple[str | None, bool, bool]:
         "s = current(); "
         "print(s.api.url, s.server.ephemeral.enabled, s.server.analytics_enabled)"
     )
-    done = commands.run_command(
+    done = run_command(
         [*terminal.wrap, "uv", "run", "python", "-c", probe],
         cwd=terminal.cwd,
         env=terminal.env(),
@@ -143,9 +63,12 @@ def reader_scenario(installed: Installed, logs: Path) -> Scenario:
                 wrap=network.wrap,
             )
         )
-        healthy = lambda: network.http(f"{API}/health", timeout=2)[0] == 200  # noqa: E731
-        with start_in_a_terminal(
-            scenario.terminal, f"{SV}/start_server.sh", logs / "server.log", healthy
+        with start_server(
+            scenario.terminal,
+            f"{SV}/start_server.sh",
+            logs / "server.log",
+            network.healthy(API),
+            in_a_pty=True,
         ) as server:
             scenario.results[f"{SV}/start_server.sh"] = banner(server)
             status, runs = network.http(f"{API}/flow_runs/filter", body={})
@@ -179,7 +102,7 @@ def trap_scenario(home: Path, cwd: Path, env_extra: dict, logs: Path) -> Scenari
         scenario = Scenario(
             Terminal(cwd=cwd, home=home, env_extra=env_extra, wrap=network.wrap)
         )
-        healthy = lambda: network.http(f"{OTHER_API}/health", timeout=2)[0] == 200  # noqa: E731
+        healthy = network.healthy(OTHER_API)
         with start_server(
             scenario.terminal, f"{SV}/server_other_port.sh", logs / "trap.log", healthy
         ) as server:

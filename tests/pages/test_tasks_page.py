@@ -5,41 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from prefect import get_client
-from prefect.client.schemas.filters import (
-    LogFilter,
-    LogFilterTaskRunId,
-    TaskRunFilter,
-    TaskRunFilterName,
-    TaskRunFilterStartTime,
-)
-from prefect.client.schemas.sorting import LogSort, TaskRunSort
-
+from harness import REPO
 from harness import prefect_api as api
-from harness.commands import REPO, RUNS_BY_COMMAND, Terminal
+from harness.commands import RUNS_BY_COMMAND
+from harness.terminal import Terminal
+from harness.waiting import wait_until
 
 T = "snippets/tasks"
-
-
-def task_runs(name: str, started_after: datetime):
-    with get_client(sync_client=True) as client:
-        return client.read_task_runs(
-            task_run_filter=TaskRunFilter(
-                name=TaskRunFilterName(any_=[name]),
-                start_time=TaskRunFilterStartTime(after_=started_after),
-            ),
-            sort=TaskRunSort.EXPECTED_START_TIME_DESC,
-            limit=1,
-        )
-
-
-def task_run_log_messages(task_run_id) -> list[str]:
-    with get_client(sync_client=True) as client:
-        logs = client.read_logs(
-            log_filter=LogFilter(task_run_id=LogFilterTaskRunId(any_=[task_run_id])),
-            sort=LogSort.TIMESTAMP_ASC,
-        )
-    return [log.message for log in logs]
 
 
 def test_a_task_outside_a_flow_sends_its_own_log_lines_not_the_last(
@@ -58,15 +30,19 @@ def test_a_task_outside_a_flow_sends_its_own_log_lines_not_the_last(
 
     # Outside a flow, the task run is named after the task alone; the server records
     # it from the events the process sent.
-    (task_run,) = api.eventually(
-        lambda: task_runs("add", started), timeout=30, what="the task run 'add'"
+    (task_run,) = wait_until(
+        # the latest, as the command made only one
+        lambda: api.task_runs("add", started_after=started, outside_flows=True)[-1:],
+        timeout=30,
+        what="the task run 'add'",
     )
     assert task_run.flow_run_id is None
     # The line the task logged while it ran is on the server, under the task run;
     # the closing line is not.
-    messages = api.eventually(
+    messages = wait_until(
         lambda: (
-            "Adding 1 and 2" in (found := task_run_log_messages(task_run.id)) and found
+            "Adding 1 and 2" in (found := api.task_run_log_messages(task_run.id))
+            and found
         ),
         timeout=30,
         what="the task run's log line",

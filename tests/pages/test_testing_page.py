@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 
-from harness.commands import REPO
+from harness import REPO
 from harness.reader_fixtures import Installed, step
 
 T = "snippets/testing"

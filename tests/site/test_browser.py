@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 
 from harness.chromium import launch
-from harness.commands import REPO
+from harness import REPO
 
 HERE = Path(__file__).parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"

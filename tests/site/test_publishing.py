@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from harness.commands import REPO
+from harness import REPO
 
 WORKFLOW = REPO / ".github/workflows/publish.yml"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from harness import screenshots
-from harness.commands import REPO
+from harness import REPO
 
 SCRIPT = REPO / "scripts/screenshots.py"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.commands import REPO, SNIPPETS, command_env, run_command
+from harness import REPO, SNIPPETS
+from harness.terminal import command_env, run_command
 from harness.pty_session import answer_questions
 from harness.shown_output import COLUMNS, mask, present
 

@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from harness.built_site import mkdocs_build
-from harness.commands import REPO, SNIPPETS
+from harness import REPO, SNIPPETS
 
 DOCS = REPO / "docs"
 INCLUDE = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$', re.MULTILINE)

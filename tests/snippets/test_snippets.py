@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.commands import COMMAND_ONLY, REPO, RUNS, SNIPPETS
+from harness import REPO, SNIPPETS
+from harness.commands import COMMAND_ONLY, RUNS
 from harness.snippet_pool import Outcome, SnippetPool
 from harness.snippet_runner import check_outcome, lint
 

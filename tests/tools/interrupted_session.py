@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.commands import Background, Terminal
-from harness.leftovers import READY_FILE
 from harness.prefect_server import PrefectServer, prefect_executable
+from harness.processes import READY_FILE
+from harness.terminal import Background, Terminal
 
 
 def worker(terminal: Terminal, pool: str, log: Path) -> Background:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.commands import REPO
+from harness import REPO
 from harness.quick_benchmark import Quick, fingerprints, run_benchmark
 
 PLOTS = ["startup.svg", "per_task.svg", "task_runners.svg", "deployment_latency.svg"]

@@ -9,16 +9,16 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from harness.commands import REPO
-from harness.leftovers import MARK, READY_FILE, marked
+from harness import REPO
 from harness.prefect_server import start_in_group, stop_process
+from harness.processes import MARK, READY_FILE, marked
+from harness.waiting import wait_until
 
 
 @dataclass
@@ -84,10 +84,13 @@ def test_a_stopped_session_leaves_no_process_behind(
             sessions[stop] = ChildSession(
                 tmp_path / stop.name, database_template_path
             ).start()
-        deadline = time.monotonic() + 240
-        while not all(session.is_ready() for session in sessions.values()):
-            assert time.monotonic() < deadline, [s.output for s in sessions.values()]
-            time.sleep(0.1)
+        wait_until(
+            lambda: all(session.is_ready() for session in sessions.values()),
+            timeout=240,
+            interval=0.1,
+            what="both sessions ready to be stopped",
+            seen=lambda: "\n".join(s.output for s in sessions.values()),
+        )
         for session in sessions.values():
             running = marked(session.mark)
             assert len(running) >= 4, running  # pytest, its server, two workers
