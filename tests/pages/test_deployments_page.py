@@ -13,7 +13,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from prefect import get_client
 
 from harness import REPO
 from harness import prefect_api as api
@@ -118,7 +117,7 @@ def test_no_prompt_starts_from_the_one_deployment_in_prefect_yaml(
             (s.schedule.interval.total_seconds(), s.active) for s in inherited.schedules
         ] == [(60, False)]
     finally:
-        with get_client(sync_client=True) as client:  # leave the server as it was
+        with api.client() as client:  # leave the server as it was
             client.delete_deployment(api.deployment("hello-flow/another-name").id)
 
 
@@ -147,7 +146,7 @@ def test_remote_storage_offers_the_git_remote(
     menu = session.screen.split("remote code storage option")[-1]
     for offered in ("Git Repo", "S3", "GCS", "Azure Blob Storage"):
         assert f"│ {offered} " in menu, session.screen
-    with get_client(sync_client=True) as client:
+    with api.client() as client:
         names = [found.name for found in client.read_deployments()]
     assert "storage-menu" not in names, session.screen
 

@@ -12,11 +12,12 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from prefect import flow, get_client, task
+from prefect import flow, task
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.concurrency.sync import rate_limit
 
 from harness import REPO
+from harness import prefect_api as api
 from harness.terminal import Scenario, command_env, run_command
 
 SC = "snippets/scaling"
@@ -128,7 +129,7 @@ def test_a_tag_limit_caps_the_task_runs_with_that_tag(prefect_server, tmp_path: 
     )
     assert created.returncode == 0, created.output
     try:
-        with get_client(sync_client=True) as client:
+        with api.client() as client:
             limit = client.read_global_concurrency_limit_by_name(f"tag:{tag}")
         assert limit.limit == 2
 
@@ -160,7 +161,7 @@ def test_a_rate_limit_spaces_the_calls_by_its_slot_decay(prefect_server):
 
     name = f"weather-api-{uuid.uuid4().hex[:8]}"
     plain = f"plain-{uuid.uuid4().hex[:8]}"
-    with get_client(sync_client=True) as client:
+    with api.client() as client:
         client.create_global_concurrency_limit(
             GlobalConcurrencyLimitCreate(name=name, limit=1, slot_decay_per_second=2)
         )
@@ -178,6 +179,6 @@ def test_a_rate_limit_spaces_the_calls_by_its_slot_decay(prefect_server):
         with pytest.raises(Exception, match="Only concurrency limits with slot decay"):
             rate_limit(plain)
     finally:
-        with get_client(sync_client=True) as client:
+        with api.client() as client:
             client.delete_global_concurrency_limit_by_name(name)
             client.delete_global_concurrency_limit_by_name(plain)

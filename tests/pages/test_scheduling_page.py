@@ -16,7 +16,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from prefect import get_client
 from prefect.client.schemas.schedules import CronSchedule as ClientCron
 from prefect.server.schemas.schedules import CronSchedule as ServerCron
 
@@ -123,7 +122,7 @@ def from_python(scenario: Scenario) -> Scenario:
     scenario.seen["schedule ids"] = ids
     scenario.seen["before pause"] = scheduled_by_each(name, ids.values())
     # Pause one of the three schedules, as `prefect deployment schedule pause` does.
-    with get_client(sync_client=True) as client:
+    with api.client() as client:
         client.update_deployment_schedule(
             deployment.id, ids["IntervalSchedule"], active=False
         )
