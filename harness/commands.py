@@ -128,25 +128,18 @@ RUNS = [
     dedicated(f"{S}/install/create_project.sh", output=False),
     dedicated(f"{S}/install/prefect_version.sh"),
     dedicated(f"{S}/install/quiet_settings.sh"),
-    # flows.md
-    shown(f"{S}/flows/run_hello_world.sh"),
+    # flows.md and tasks.md: the journey runs every command and compares every output
+    # (harness/journey.py). These are run again by their pages' own tests:
     # with no server configured, as on a fresh install: reader_fixtures.first_run
     dedicated(
         f"{S}/flows/run_hello_flow.sh", f"{S}/flows/run_hello_flow_temporary_server.out"
     ),
+    # copied alone into the install page's new project: test_install_page.py
     shown(f"{S}/flows/run_hello_flow.sh"),
     # a first run on a new home, after one that timed out: test_flows_page.py
     dedicated(f"{S}/flows/run_hello_flow_more_time.sh", output=False),
-    shown(f"{S}/flows/run_greet.sh"),
-    shown(f"{S}/flows/run_wrong_parameter.sh"),
-    shown(f"{S}/flows/run_log_prints.sh"),
-    shown(f"{S}/flows/run_named_runs.sh"),
-    # tasks.md
-    shown(f"{S}/tasks/run_hello_tasks.sh"),
-    shown(f"{S}/tasks/run_task_calls_task.sh"),
     # test_tasks_page.py: what reaches the server, checked through the API
     dedicated(f"{S}/tasks/run_task_without_flow.sh"),
-    shown(f"{S}/tasks/run_retries.sh"),
     # server.md: in a private network namespace, test_server_page.py
     # started in a pseudo-terminal, where it may switch profiles and say so
     dedicated(f"{S}/server/start_server.sh"),

@@ -28,6 +28,7 @@ from harness.prefect_server import (
 )
 
 pytest_plugins = [
+    "harness.journey_fixture",
     "harness.reader_fixtures",
     "harness.scaling_scenario",
     "harness.failure_scenario",
@@ -260,7 +261,7 @@ def update_outputs(pytestconfig: pytest.Config) -> bool:
 # scaling page's in a private network, the failure page's on a free port): when a
 # selected test uses one, it starts with the session, in the background, and uses the
 # time other tests spend waiting on workers and polls.
-EARLY = ["scaling", "failure_runs"]
+EARLY = ["journey", "scaling", "failure_runs"]
 
 
 def start_those_used(request: pytest.FixtureRequest, names: list[str]) -> None:

@@ -1,4 +1,8 @@
-"""Every command a page shows runs for real, and its output still matches the page."""
+"""Every command a page shows runs for real, and its output still matches the page.
+
+The pages the journey follows (harness/journey.py) are run and compared there; the
+commands below are those of the other pages, and those that a page's own test runs
+again in the context it needs."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import pytest
 
 from harness import REPO, SNIPPETS
 from harness.commands import RUNS, Run
+from harness.journey import journey_commands, journey_outputs
 from harness.terminal import Result, Terminal
 
 GENERIC_RUNS = [run for run in RUNS if not run.dedicated]
@@ -44,11 +49,12 @@ def test_command(run: Run, started, prefect_server, update_outputs: bool) -> Non
 def test_every_command_snippet_is_run() -> None:
     commands = {path.relative_to(REPO).as_posix() for path in SNIPPETS.rglob("*.sh")}
     registered = {run.command for run in RUNS}
-    assert commands - registered == set(), "command snippets that no test runs"
+    run = registered | journey_commands()
+    assert commands - run == set(), "command snippets that no test runs"
     assert registered - commands == set(), "runs of command snippets that do not exist"
 
 
 def test_every_shown_output_comes_from_a_run() -> None:
     outputs = {path.relative_to(REPO).as_posix() for path in SNIPPETS.rglob("*.out")}
-    registered = {run.output for run in RUNS if run.output}
+    registered = {run.output for run in RUNS if run.output} | journey_outputs()
     assert outputs - registered == set(), "shown outputs that no run refreshes"

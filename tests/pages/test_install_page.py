@@ -21,12 +21,6 @@ def test_the_commands_make_a_project_on_python_3_13_with_prefect(
     assert (installed.project / ".venv").is_dir()
 
 
-def test_prefect_version_prints_what_the_page_shows(
-    installed: Installed, update_outputs: bool
-) -> None:
-    installed.steps["snippets/install/prefect_version.sh"].check(update=update_outputs)
-
-
 def test_the_quiet_settings_land_in_the_profile(
     installed: Installed, update_outputs: bool
 ) -> None:

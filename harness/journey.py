@@ -1,0 +1,481 @@
+"""The course, followed literally: each page's steps, in nav order, as a reader does.
+
+One reader, one machine: a fresh HOME (`<root>/home/you`, shown as `/home/you`), the
+project folder the install page creates in it, and a private network namespace in
+which Prefect's default ports are free, as on a reader's laptop. Each `Terminal N` a
+page names is a bash of its own (reader_shell.py), opened when a page first names it,
+in the folder Terminal 1 is in, and left open: a server started on one page still runs
+on the next, as does a worker, and a schedule made on one page keeps making runs.
+
+Each output block a page shows is compared with what that step printed, masked as
+everywhere on this site (shown_output.py); `--update-examples` records it instead.
+An output block titled "..., with a running Prefect server" is the same command run
+where a server is running: the journey runs it again in a second namespace, where a
+server of its own runs, and compares with that.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import REPO
+from harness.netns import PrivateNetwork
+from harness.page_steps import (
+    Command,
+    NotRunHere,
+    Output,
+    PressCtrlC,
+    ShownFile,
+    Step,
+    WaitFor,
+    WaitUntilAnswers,
+    WriteFile,
+    read_page,
+)
+from harness.pty_session import _question_text
+from harness.reader_shell import Shell, ShellError
+from harness.shown_output import LATE_EVENTS, difference, present
+
+CI_MARKS = [
+    "CI",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "JENKINS_URL",
+    "TRAVIS",
+    "CIRCLECI",
+    "BUILDKITE",
+    "TF_BUILD",
+    "CODEBUILD_BUILD_ID",
+    "BITBUCKET_COMMIT",
+    "TEAMCITY_VERSION",
+    "DRONE",
+    "SEMAPHORE",
+    "APPVEYOR",
+    "BUDDY",
+    "CI_NAME",
+]
+# How long a reader would wait before deciding something is wrong.
+COMMAND_TIMEOUT = 300
+OUTPUT_TIMEOUT = 180
+QUIET = 4  # seconds without new output: what a refresh takes as "it has shown it all"
+SERVER_API = "http://127.0.0.1:4200/api"
+# The pages the journey follows, in the order of the navigation. The pages after them
+# are checked by their own tests (tests/pages/test_<page>_page.py) until the journey
+# reaches them.
+FOLLOWED = ["install.md", "flows.md", "tasks.md", "server.md", "deployments.md"]
+# What `prefect config view` lists of the settings the harness adds (below).
+HARNESS_LINES = [
+    re.compile(r"^PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS='90' \(from env\)$"),
+    re.compile(r"^PREFECT_HOME='[^']*' \(from env\)$"),
+]
+
+
+class JourneyError(AssertionError):
+    pass
+
+
+@dataclass
+class Options:
+    """How a shown output may vary between runs (races, measurements), and the exit
+    status the command ends with."""
+
+    ordered: bool = True
+    optional: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
+    returncode: int = 0
+
+
+def options_for(output: str) -> Options:
+    from harness.commands import RUNS
+
+    for run in RUNS:
+        if run.output == output:
+            return Options(run.ordered, run.optional, run.figures, run.returncode)
+    return Options()
+
+
+@functools.cache
+def followed_steps() -> tuple[Step, ...]:
+    """Every step of the pages the journey follows, in order."""
+    return tuple(step for page in FOLLOWED for step in read_page(page).steps)
+
+
+@functools.cache
+def journey_outputs() -> frozenset[str]:
+    """Every output and shown file on the pages the journey follows."""
+    shown = set()
+    for step in followed_steps():
+        if isinstance(step, Output | ShownFile):
+            shown.add(step.source)
+        elif isinstance(step, Command) and step.answers:
+            shown.add(step.answers)
+    return frozenset(shown)
+
+
+def journey_commands() -> frozenset[str]:
+    """Every command the journey runs (not the detours and the commands not run
+    here: their pages' own tests run them)."""
+    return frozenset(
+        step.source for step in followed_steps() if isinstance(step, Command)
+    )
+
+
+def exit_status(command: str) -> int | None:
+    """The exit status every run of `command` ends with (None: it varies)."""
+    from harness.commands import RUNS
+
+    codes = {run.returncode for run in RUNS if run.command == command} or {0}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def reader_environment(home: Path, root: Path) -> dict[str, str]:
+    """This machine's environment as a reader's new terminal has it: without what the
+    test process adds (its virtual environment, Prefect settings, CI marks), with a
+    fresh HOME, and with the pinned versions for `uv add`."""
+    venv_bin = str(Path(sys.executable).parent)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PREFECT_", "UV_", "PYTEST"))
+        and key not in (*CI_MARKS, "VIRTUAL_ENV", "UV", "COLUMNS", "LINES")
+        and key != "DO_NOT_TRACK"  # the install page has the reader set it
+        and key != "PYTHONDONTWRITEBYTECODE"  # a reader's Python caches bytecode
+    }
+    path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p != venv_bin]
+    if os.environ.get("UV"):
+        path.insert(0, str(Path(os.environ["UV"]).parent))
+    constraints = root / "constraints.txt"
+    constraints.write_text(
+        subprocess.run(
+            [
+                *("uv", "export", "--frozen", "--no-hashes"),
+                *("--no-default-groups", "--no-emit-project"),
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    cache = subprocess.run(
+        ["uv", "cache", "dir"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    env |= {
+        "HOME": str(home),
+        "PATH": os.pathsep.join(path),
+        "LANG": env.get("LANG", "C.UTF-8"),
+        # What the harness adds, none of which a command prints: uv takes packages
+        # from this machine's cache (the private network reaches no index; the
+        # cache holds what this repository's environment installed), in the
+        # versions this repository is locked to, and never downloads a Python; a
+        # temporary server gets more than 20 s to start on a busy test machine (the
+        # flows page tells readers the setting).
+        "UV_CACHE_DIR": cache,
+        "UV_OFFLINE": "1",
+        "UV_CONSTRAINT": str(constraints),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    }
+    return env
+
+
+@dataclass
+class Journey:
+    update: bool
+    shells: dict[int, Shell] = field(default_factory=dict)
+    last: Shell | None = None
+    times: dict[str, float] = field(default_factory=dict)
+    compared: int = 0
+    recorded: int = 0
+    not_run: list[str] = field(default_factory=list)
+    failed_at: str | None = None
+    closed: bool = False
+
+    def __post_init__(self) -> None:
+        # The reader's machine: a folder of the same length in every run, for what
+        # Rich wraps at the terminal's width, as long as the path of a project in it
+        # (`/home/you` is where a page shows it).
+        self.root = Path(tempfile.mkdtemp(prefix="learn-prefect-journey-", dir="/tmp"))
+        self.home = self.root / "home" / "you"
+        self.home.mkdir(parents=True)
+        self.env = reader_environment(self.home, self.root)
+        self.rcfile = self.root / "bashrc-of-the-journey"
+        self.network = PrivateNetwork()
+        self._side: tuple[PrivateNetwork, Shell, Path] | None = None
+        self.paths = {str(self.root): "", sys.base_prefix: "…"}
+
+    # terminals -----------------------------------------------------------------
+    def shell(self, number: int) -> Shell:
+        if self.closed:
+            raise JourneyError("the journey was stopped")
+        if number not in self.shells:
+            cwd = self.shells[1].cwd() if 1 in self.shells else self.home
+            self.shells[number] = Shell(
+                f"Terminal {number}",
+                cwd=cwd,
+                env=self.env,
+                rcfile=self.rcfile,
+                wrap=self.network.wrap,
+            )
+        return self.shells[number]
+
+    def close(self) -> None:
+        self.closed = True
+        for shell in self.shells.values():
+            shell.close()
+        if self._side:
+            network, server, _ = self._side
+            server.close()
+            network.close()
+        self.network.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    # pages ---------------------------------------------------------------------
+    def follow(self, page: str) -> None:
+        if self.failed_at:
+            raise JourneyError(
+                f"the journey stopped at {self.failed_at}: a reader cannot go on"
+            )
+        started = time.monotonic()
+        try:
+            for step in read_page(page).steps:
+                try:
+                    self.do(step)
+                except (AssertionError, ShellError) as error:
+                    raise JourneyError(f"{step.where}: {error}") from None
+        except BaseException:
+            self.failed_at = page
+            raise
+        finally:
+            self.times[page] = time.monotonic() - started
+
+    def do(self, step: Step) -> None:
+        match step:
+            case WriteFile():
+                folder = (self.last or self.shell(1)).cwd()
+                (folder / step.name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(REPO / step.source, folder / step.name)
+            case ShownFile():
+                written = (self.last or self.shell(1)).cwd() / step.name
+                if not written.exists():
+                    raise JourneyError(f"no {step.name} was written")
+                self.compare(step.source, self.present(written.read_text()))
+            case Command():
+                self.command(step)
+            case Output():
+                self.output(step)
+            case PressCtrlC():
+                shell = self.shell(step.terminal)
+                if not shell.busy:
+                    raise JourneyError(f"Ctrl-C in Terminal {step.terminal}, idle")
+                shell.press_ctrl_c()
+                self.last = shell
+            case WaitFor():
+                shell = self.shell(step.terminal)
+                if not shell._wait(
+                    lambda _: step.text in shell.output(), OUTPUT_TIMEOUT
+                ):
+                    raise JourneyError(
+                        f"Terminal {step.terminal} did not show {step.text!r} within "
+                        f"{OUTPUT_TIMEOUT} s:\n{shell.output()[-3000:]}"
+                    )
+            case WaitUntilAnswers():
+                shell = self.shell(step.terminal)
+                deadline = time.monotonic() + OUTPUT_TIMEOUT
+                while self.network.http(step.url, timeout=2)[0] != 200:
+                    if not shell.busy or time.monotonic() > deadline:
+                        raise JourneyError(
+                            f"{step.url} did not answer within {OUTPUT_TIMEOUT} s; "
+                            f"Terminal {step.terminal} shows:\n{shell.output()[-3000:]}"
+                        )
+                    time.sleep(0.2)
+            case NotRunHere():
+                self.not_run.append(step.source)
+
+    def command(self, step: Command) -> None:
+        shell = self.shell(step.terminal)
+        if shell.busy:
+            if shell.keeps_running:
+                raise JourneyError(
+                    f"{step.source} is typed into Terminal {step.terminal}, which "
+                    f"still runs {shell.command}: the page must stop that first "
+                    "(a `terminal` note: press Ctrl-C) or use another terminal"
+                )
+            self.wait_for_end(shell)
+        shell.run(REPO / step.source, what=step.source)
+        shell.keeps_running = step.keeps_running
+        self.last = shell
+        if step.answers:
+            answers = {}
+            for line in (REPO / step.answers).read_text().splitlines():
+                question = _question_text(line)
+                answers[question] = line[len(question) :].strip()
+            self.wait_for_end(shell, answers)
+            self.compare(step.answers, "".join(f"{p}\n" for p in shell.prompts))
+
+    def wait_for_end(
+        self,
+        shell: Shell,
+        answers: dict[str, str] | None = None,
+        expected: int | None = None,
+    ) -> None:
+        """Wait for the command to end (answering its questions) and check its exit
+        status: `expected`, or the one its runs always end with."""
+        shell.wait(COMMAND_TIMEOUT, answers)
+        if expected is None:
+            expected = exit_status(shell.command)
+        if expected is not None and shell.status != expected:
+            raise JourneyError(
+                f"{shell.command} exited with {shell.status}, expected {expected}:\n"
+                f"{self.present(shell.output())}"
+            )
+
+    def output(self, step: Output) -> None:
+        options = options_for(step.source)
+        if step.with_a_server:
+            self.compare(step.source, self.with_a_server(), options)
+            return
+        shell = self.shell(step.terminal) if step.terminal else self.last
+        if shell is None or shell.command is None:
+            raise JourneyError(f"{step.source} shows the output of no command")
+        if shell.keeps_running and shell.busy:
+            fresh, upto = self.settle(shell, step.source, options)
+        else:
+            if shell.busy:
+                self.wait_for_end(shell, expected=options.returncode)
+            elif shell.status != options.returncode:
+                raise JourneyError(
+                    f"{shell.command} exited with {shell.status}, but {step.source} "
+                    f"is the output of a run that exits with {options.returncode}"
+                )
+            upto = shell.end
+            fresh = self.present(shell.output(since_shown=True, upto=upto))
+        self.compare(step.source, fresh, options)
+        shell.mark_shown(upto)
+
+    def settle(self, shell: Shell, shown: str, options: Options) -> tuple[str, int]:
+        """What a command that keeps running printed since the last block shown of
+        it, once it shows what the page shows. A refresh takes what it printed once
+        it has been quiet for a few seconds."""
+        recorded = (REPO / shown).read_text() if (REPO / shown).exists() else None
+        deadline = time.monotonic() + OUTPUT_TIMEOUT
+        quiet_since, last_size = time.monotonic(), -1
+        while True:
+            upto = len(shell.text)
+            fresh = self.present(shell.output(since_shown=True, upto=upto))
+            if upto != last_size:
+                quiet_since, last_size = time.monotonic(), upto
+            if self.update:
+                if time.monotonic() - quiet_since > QUIET and (
+                    recorded is None
+                    or len(fresh.splitlines()) >= len(recorded.splitlines())
+                ):
+                    return fresh, upto
+            elif recorded is not None and not self.differs(recorded, fresh, options):
+                return fresh, upto
+            if not shell.busy or time.monotonic() > deadline:
+                why = "ended" if not shell.busy else f"not within {OUTPUT_TIMEOUT} s"
+                raise JourneyError(
+                    f"{shell.command} in {shell.name} did not print what {shown} "
+                    f"shows ({why}):\n{self.differs(recorded or '', fresh, options)}"
+                )
+            shell._wait(lambda text, n=upto: len(text) > n, 1)
+
+    @staticmethod
+    def differs(recorded: str, fresh: str, options: Options) -> str:
+        return difference(
+            recorded,
+            fresh,
+            label="",
+            ordered=options.ordered,
+            optional=options.optional,
+            figures=options.figures,
+        )
+
+    def present(self, rendered: str) -> str:
+        # `^C` at the start of a line is the terminal's echo of the key pressed, not
+        # the command's output.
+        rendered = re.sub(r"(?m)^\^C", "", rendered)
+        return present(rendered, paths=self.paths, drop=HARNESS_LINES)
+
+    def compare(self, shown: str, fresh: str, options: Options | None = None) -> None:
+        options = options or Options()
+        path = REPO / shown
+        if self.update:
+            path.write_text(
+                "".join(
+                    line
+                    for line in fresh.splitlines(keepends=True)
+                    if not LATE_EVENTS.search(line)
+                )
+            )
+            self.recorded += 1
+            return
+        self.compared += 1
+        if not path.exists():
+            raise JourneyError(
+                f"{shown} does not exist: run `uv run pytest --update-examples`"
+            )
+        diff = difference(
+            path.read_text(),
+            fresh,
+            label=shown,
+            ordered=options.ordered,
+            optional=options.optional,
+            figures=options.figures,
+        )
+        if diff:
+            raise JourneyError(
+                f"what the reader sees no longer matches {shown}:\n{diff}\n"
+                "If the change is expected, refresh it: uv run pytest --update-examples"
+            )
+
+    # another context -------------------------------------------------------------
+    def with_a_server(self) -> str:
+        """The last command again, in its folder, where a Prefect server runs and
+        PREFECT_API_URL points at it: what the page shows "with a running server"."""
+        assert self.last and self.last.command, "no command to run again"
+        network, _, home = self.side()
+        shell = Shell(
+            "a terminal with a running server",
+            cwd=self.last.cwd(),
+            env=self.env | {"PREFECT_HOME": str(home), "PREFECT_API_URL": SERVER_API},
+            rcfile=self.rcfile,
+            wrap=network.wrap,
+        )
+        try:
+            shell.run(REPO / self.last.command, what=self.last.command)
+            shell.wait(COMMAND_TIMEOUT)
+            return self.present(shell.output())
+        finally:
+            shell.close()
+
+    def side(self) -> tuple[PrivateNetwork, Shell, Path]:
+        if self._side is None:
+            network = PrivateNetwork()
+            home = self.root / "another-machine"
+            home.mkdir()
+            server = Shell(
+                "a Prefect server elsewhere",
+                cwd=self.shell(1).cwd(),
+                env=self.env
+                | {
+                    "PREFECT_HOME": str(home),
+                    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                },
+                rcfile=self.rcfile,
+                wrap=network.wrap,
+            )
+            self._side = (network, server, home)
+            server.type("uv run prefect server start", what="prefect server start")
+            network.wait_until_healthy(SERVER_API, timeout=120)
+        return self._side

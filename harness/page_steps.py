@@ -1,0 +1,297 @@
+"""What a page asks a reader to do, read from its Markdown, in order.
+
+A reader follows a page from top to bottom: they create each file a page shows, type
+each command in the terminal its block is titled with, compare what they see with each
+output block, and do what the page's `terminal` notes tell them (press Ctrl-C in a
+terminal, wait for a line). This module turns a page into that list of steps; the
+journey (`harness/journey.py`) does them.
+
+The blocks it reads:
+
+- a code block titled with a file name (`python title="hello_flow.py"`) that includes
+  a snippet: the reader creates that file in the folder they are in;
+- a block titled with a file name and "(written by ...)": a file a command wrote, as
+  the page shows it (`prefect.yaml (written by prefect deploy)`);
+- a `bash` block titled `Terminal`, `Terminal 2`, ...: a command typed there (`Terminal`
+  alone is Terminal 1). "(keeps running)" in the title marks a command that does not
+  end by itself (a server, a worker): the terminal is busy until a note stops it.
+  "(not on this site's test machines" marks a command the tests cannot run (the page
+  says why);
+- a `text` block that includes a `.out` file: what the last command printed. Its title
+  says which: `Output` (the last command's), `Terminal 3: the worker` (what the command
+  still running in Terminal 3 printed so far), `Output, with a running Prefect server`
+  (the same command, run where a server is running: the page says so on purpose),
+  `The questions, and the answers` (the questions the last command asks, each with the
+  answer the reader gives: the journey answers from it);
+- a note `!!! terminal "Terminal 3: press Ctrl-C"`, `"Terminal 3: wait for `TEXT`"` or
+  `"Terminal 1: wait until http://127.0.0.1:4200 answers"`: what a reader does that is
+  not typing a command. Readers see it as a short box.
+
+Blocks in a collapsed box (`??? failure "..."`) are detours the reader takes only when
+something goes wrong: their commands are not part of the journey (their own tests run
+them), but an output block there with no command of its own before it (`??? example
+"The whole terminal session"`) is the last command's output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import REPO
+
+FENCE = re.compile(r"^(?P<indent>\s*)```(?P<lang>[\w-]*)(?P<attrs>.*)$")
+TITLE = re.compile(r'title="(?P<title>[^"]*)"')
+INCLUDE = re.compile(r'^\s*--8<-- "(?P<path>[^"]+)"\s*$')
+BOX = re.compile(
+    r"^(?P<indent>\s*)(?P<marker>!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)"
+    r'(\s+"(?P<title>.*)")?\s*$'
+)
+TERMINAL = re.compile(r"^Terminal(?: (?P<number>\d+))?\b")
+FILE_NAME = re.compile(r"^[\w./-]+\.\w+$")
+WRITTEN_BY = re.compile(r"^(?P<name>[\w./-]+\.\w+) \(written by [^)]+\)$")
+NOT_RUN_HERE = "(not on this site's test machines"
+KEEPS_RUNNING = "(keeps running)"
+
+CTRL_C = re.compile(r"^Terminal (?P<number>\d+): press Ctrl-C\b")
+WAIT = re.compile(r"^Terminal (?P<number>\d+): wait for `(?P<text>[^`]+)`")
+ANSWERS = re.compile(
+    r"^Terminal (?P<number>\d+): wait until (?P<url>http://\S+) answers"
+)
+
+
+@dataclass(frozen=True)
+class Where:
+    page: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"docs/{self.page}:{self.line}"
+
+
+@dataclass(frozen=True)
+class WriteFile:
+    where: Where
+    name: str
+    """The file's name as the page titles it, relative to the reader's folder."""
+    source: str
+    """The snippet the page includes, from the repository root."""
+
+
+@dataclass(frozen=True)
+class ShownFile:
+    """A file a command wrote, as the page shows it: `prefect.yaml (written by
+    prefect deploy)`. The journey compares it with what the command wrote."""
+
+    where: Where
+    name: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Command:
+    where: Where
+    terminal: int
+    source: str
+    title: str
+    answers: str | None = None
+    """The `.out` block of the questions this command asks and their answers."""
+
+    @property
+    def keeps_running(self) -> bool:
+        """A server, a worker: the page says so in the title, and stops it later
+        with a `terminal` note (or leaves it running for the next pages)."""
+        return KEEPS_RUNNING in self.title
+
+
+@dataclass(frozen=True)
+class NotRunHere:
+    where: Where
+    source: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Output:
+    where: Where
+    source: str
+    title: str
+    terminal: int | None = None
+    """For `Terminal N: ...` blocks: the terminal whose running command printed it."""
+
+    @property
+    def with_a_server(self) -> bool:
+        return self.title.startswith("Output, with a running Prefect server")
+
+
+@dataclass(frozen=True)
+class PressCtrlC:
+    where: Where
+    terminal: int
+
+
+@dataclass(frozen=True)
+class WaitFor:
+    where: Where
+    terminal: int
+    text: str
+
+
+@dataclass(frozen=True)
+class WaitUntilAnswers:
+    """A server started in `terminal` takes requests at `url` (a reader opens it in
+    a browser): its banner comes a moment before it does."""
+
+    where: Where
+    terminal: int
+    url: str
+
+
+Step = (
+    WriteFile
+    | ShownFile
+    | Command
+    | NotRunHere
+    | Output
+    | PressCtrlC
+    | WaitFor
+    | WaitUntilAnswers
+)
+
+
+@dataclass
+class _Box:
+    indent: int
+    kind: str
+    title: str
+    collapsed: bool
+    commands: int = 0
+
+
+@dataclass
+class Page:
+    name: str
+    steps: list[Step] = field(default_factory=list)
+
+
+def terminal_number(title: str) -> int | None:
+    found = TERMINAL.match(title)
+    if not found:
+        return None
+    return int(found.group("number") or 1)
+
+
+def read_page(name: str, docs: Path = REPO / "docs") -> Page:
+    """The steps of docs/`name`, in the order a reader meets them."""
+    lines = (docs / name).read_text().splitlines()
+    page = Page(name)
+    boxes: list[_Box] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        where = Where(name, index + 1)
+        indent = len(line) - len(line.lstrip())
+        if line.strip():
+            while boxes and indent <= boxes[-1].indent:
+                boxes.pop()
+        if box := BOX.match(line):
+            title = box.group("title") or ""
+            kind = box.group("kind")
+            boxes.append(
+                _Box(
+                    len(box.group("indent")), kind, title, box.group("marker") != "!!!"
+                )
+            )
+            if kind == "terminal":
+                page.steps.append(_note(where, title))
+            index += 1
+            continue
+        fence = FENCE.match(line)
+        if not fence or not fence.group("lang"):
+            index += 1
+            continue
+        body: list[str] = []
+        index += 1
+        while index < len(lines) and lines[index].strip() != "```":
+            body.append(lines[index])
+            index += 1
+        index += 1
+        title_found = TITLE.search(fence.group("attrs"))
+        title = title_found.group("title") if title_found else ""
+        includes = [m.group("path") for b in body if (m := INCLUDE.match(b))]
+        if len(includes) != 1 or "exec=" in fence.group("attrs"):
+            continue
+        (source,) = includes
+        detour = any(box.collapsed for box in boxes)
+        step = _block(where, fence.group("lang"), title, source)
+        if step is None:
+            continue
+        if detour:
+            if isinstance(step, Command | NotRunHere):
+                boxes[-1].commands += 1
+                continue
+            if isinstance(step, Output) and any(box.commands for box in boxes):
+                continue
+            if isinstance(step, WriteFile | ShownFile):
+                continue
+        if isinstance(step, Output) and step.title.startswith("The questions"):
+            _attach_answers(page, step)
+            continue
+        page.steps.append(step)
+    return page
+
+
+def _note(where: Where, title: str) -> Step:
+    if found := CTRL_C.match(title):
+        return PressCtrlC(where, int(found.group("number")))
+    if found := WAIT.match(title):
+        return WaitFor(where, int(found.group("number")), found.group("text"))
+    if found := ANSWERS.match(title):
+        return WaitUntilAnswers(where, int(found.group("number")), found.group("url"))
+    raise ValueError(
+        f"{where}: a `terminal` note the journey does not understand: {title!r} "
+        "(it knows 'Terminal N: press Ctrl-C', 'Terminal N: wait for `TEXT`' and "
+        "'Terminal N: wait until URL answers')"
+    )
+
+
+def _block(where: Where, lang: str, title: str, source: str) -> Step | None:
+    number = terminal_number(title)
+    if lang in ("bash", "sh", "console") and number is not None:
+        if NOT_RUN_HERE in title:
+            return NotRunHere(where, source, title)
+        return Command(where, number, source, title)
+    if source.endswith(".out"):
+        return Output(where, source, title, number if number is not None else None)
+    if FILE_NAME.match(title):
+        return WriteFile(where, title, source)
+    if found := WRITTEN_BY.match(title):
+        return ShownFile(where, found.group("name"), source)
+    return None
+
+
+def _attach_answers(page: Page, answers: Output) -> None:
+    for at in range(len(page.steps) - 1, -1, -1):
+        step = page.steps[at]
+        if isinstance(step, Command):
+            page.steps[at] = dataclasses.replace(step, answers=answers.source)
+            return
+    raise ValueError(f"{answers.where}: questions and answers with no command before")
+
+
+def nav_pages(mkdocs_yml: Path = REPO / "mkdocs.yml") -> list[str]:
+    """The pages in the order of the site's navigation."""
+    pages = []
+    in_nav = False
+    for line in mkdocs_yml.read_text().splitlines():
+        if line.startswith("nav:"):
+            in_nav = True
+            continue
+        if in_nav:
+            if not line.startswith(" "):
+                break
+            if found := re.search(r":\s*(\S+\.md)\s*$", line):
+                pages.append(found.group(1))
+    return pages

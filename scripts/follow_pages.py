@@ -1,0 +1,57 @@
+"""Follow the course's pages as a reader does, and print how long each page took.
+
+    uv run python scripts/follow_pages.py                 # every page the tests follow
+    uv run python scripts/follow_pages.py deployments.md  # the pages up to this one
+    uv run python scripts/follow_pages.py --update        # and record their outputs
+
+The same journey as the tests' (harness/journey.py): a fresh HOME, the pages' commands
+in their terminals, each output compared with the page. A page needs the state the
+pages before it leave (a project, a server, a deployment), so they are followed too.
+Everything it starts is stopped when it ends, also on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from harness.journey import FOLLOWED, Journey, JourneyError
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "until",
+        nargs="?",
+        choices=FOLLOWED,
+        default=FOLLOWED[-1],
+        help="the last page to follow (default: the last the tests follow)",
+    )
+    parser.add_argument(
+        "--update", action="store_true", help="record the outputs instead of comparing"
+    )
+    args = parser.parse_args()
+    pages = FOLLOWED[: FOLLOWED.index(args.until) + 1]
+    journey = Journey(update=args.update)
+    started = time.monotonic()
+    try:
+        for page in pages:
+            try:
+                journey.follow(page)
+            finally:
+                if page in journey.times:
+                    print(f"{page:<20} {journey.times[page]:6.1f} s", flush=True)
+    except JourneyError as error:
+        print(f"\nThe journey stopped: {error}", file=sys.stderr)
+        return 1
+    finally:
+        journey.close()
+    print(f"{'all':<20} {time.monotonic() - started:6.1f} s")
+    what = "recorded" if args.update else "compared"
+    print(f"{journey.recorded or journey.compared} outputs {what}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
