@@ -1,2 +1,3 @@
 uv run prefect config set PREFECT_SERVER_ANALYTICS_ENABLED=false
 export DO_NOT_TRACK=1
+echo 'export DO_NOT_TRACK=1' >> ~/.bashrc
