@@ -97,7 +97,15 @@ def needs_server(item: pytest.Item) -> bool:
 # scenarios are over: Chromium wants the CPU the Prefect servers use. So do the checks
 # of the UI screenshots and of the benchmark's quick mode, which run in the background
 # (LATE, below): their tests wait at the end, for the others to run meanwhile.
-LAST = ["test_browser", "test_links", "test_screenshots", "test_benchmark"]
+# The journey (tests/journey/) runs in the background from the start: its tests wait
+# for it after all the others, which run meanwhile.
+LAST = [
+    "test_journey",
+    "test_browser",
+    "test_links",
+    "test_screenshots",
+    "test_benchmark",
+]
 
 
 def last_rank(item: pytest.Item) -> int:
