@@ -10,15 +10,23 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future
+from dataclasses import dataclass
 
 import pytest
 
 from harness.journey import FOLLOWED, Journey
 
 
-@pytest.fixture(scope="session")
-def journey(update_outputs: bool) -> Iterator[dict[str, Future]]:
+@dataclass
+class Followed:
+    journey: Journey
+    parts: dict[str, Future]
     """Each followed page, and the future of its part of the journey (its time)."""
+
+
+@pytest.fixture(scope="session")
+def journey(update_outputs: bool) -> Iterator[Followed]:
+    """The journey, under way in the background."""
     journey = Journey(update=update_outputs)
     parts: dict[str, Future] = {page: Future() for page in FOLLOWED}
 
@@ -34,7 +42,7 @@ def journey(update_outputs: bool) -> Iterator[dict[str, Future]]:
     thread = threading.Thread(target=follow, name="journey", daemon=True)
     thread.start()
     try:
-        yield parts
+        yield Followed(journey, parts)
     finally:
         journey.close()  # also ends a journey still under way: its shells close
         thread.join(timeout=60)

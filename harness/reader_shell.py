@@ -274,8 +274,10 @@ class Shell:
         terminal's session), then the shell, and wait for them."""
         if self.process.poll() is None:
             if self.busy:
+                # A server or worker stops cleanly on Ctrl-C; whatever is still there
+                # after a few seconds is killed below anyway.
                 os.write(self.master, CTRL_C.encode())
-                self._wait_for_marker(self.start, 20)
+                self._wait_for_marker(self.start, 5)
             for pid in session_members(self.process.pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)

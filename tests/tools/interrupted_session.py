@@ -3,7 +3,8 @@ own: its name does not start with `test_`).
 
 Its test waits, with a worker running and the session's server up, for a signal;
 meanwhile a background thread keeps a worker of its own running and starts a new one
-whenever that one ends, as a long scenario of the suite goes on to its next step.
+whenever that one ends, as a long scenario of the suite goes on to its next step, and
+the journey follows the pages in terminals of its own.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.journey_fixture import Followed
 from harness.prefect_server import PrefectServer, prefect_executable
 from harness.processes import READY_FILE
 from harness.terminal import Background, Terminal
+from harness.waiting import wait_until
 
 
 def worker(terminal: Terminal, pool: str, log: Path) -> Background:
@@ -55,6 +58,7 @@ def worker_in_a_thread(
 def test_wait_for_a_signal(
     prefect_server: PrefectServer,
     worker_in_a_thread: tuple[Future, threading.Event],
+    journey: Followed,
     tmp_path: Path,
 ) -> None:
     terminal = Terminal(
@@ -65,6 +69,13 @@ def test_wait_for_a_signal(
         one.wait_for("started!", timeout=120)
         while not up.wait(timeout=0.1):
             assert not running.done(), running.result()
+        # The journey, in the background too, has a command running in a terminal
+        # (the install page's, then the first flow with its temporary server).
+        wait_until(
+            lambda: any(shell.busy for shell in list(journey.journey.shells.values())),
+            timeout=120,
+            what="a command running in one of the journey's terminals",
+        )
         Path(os.environ[READY_FILE]).write_text(f"{os.getpid()}\n")
         # Interrupted here: Ctrl-C (SIGINT) or SIGTERM raise KeyboardInterrupt.
         threading.Event().wait(timeout=300)
