@@ -44,6 +44,7 @@ from harness.page_steps import (
 from harness.pty_session import _question_text
 from harness.reader_shell import Shell, ShellError
 from harness.shown_output import LATE_EVENTS, difference, present
+from harness.waiting import wait_until
 
 CI_MARKS = [
     "CI",
@@ -290,14 +291,16 @@ class Journey:
                     )
             case WaitUntilAnswers():
                 shell = self.shell(step.terminal)
-                deadline = time.monotonic() + OUTPUT_TIMEOUT
-                while self.network.http(step.url, timeout=2)[0] != 200:
-                    if not shell.busy or time.monotonic() > deadline:
-                        raise JourneyError(
-                            f"{step.url} did not answer within {OUTPUT_TIMEOUT} s; "
-                            f"Terminal {step.terminal} shows:\n{shell.output()[-3000:]}"
-                        )
-                    time.sleep(0.2)
+                wait_until(
+                    lambda: self.network.http(step.url, timeout=2)[0] == 200,
+                    timeout=OUTPUT_TIMEOUT,
+                    interval=0.2,
+                    what=f"{step.url} answering",
+                    give_up=lambda: not shell.busy and "the command there ended",
+                    seen=lambda: (
+                        f"Terminal {step.terminal} shows:\n" + shell.output()[-3000:]
+                    ),
+                )
             case NotRunHere():
                 self.not_run.append(step.source)
 

@@ -3,16 +3,8 @@
     uv run python scripts/screenshots.py            # into docs/images/ui/
     uv run python scripts/screenshots.py --out DIR  # somewhere else
 
-It starts a `prefect server start` with a throwaway PREFECT_HOME on a free port of
-127.0.0.1, fills it by running the site's own snippets (flows, tasks, a deployment
-that a process worker runs, a deployment with a cron schedule, a flow run that fails),
-then opens the UI that `/` serves in Debian's Chromium through Playwright (no browser
-download) and saves one PNG per view. Before saving, it checks that each view shows
-what it should: the names of the flows, deployments, pool and runs it made, and no
-error. Every process it starts is stopped by its PID at the end, also on failure.
-
-The PNGs land in the output folder only once every view has passed its checks: a
-failed run never leaves half a set of pictures behind.
+What it does, and the checks each picture passes before it is saved:
+harness/screenshots.py.
 """
 
 from __future__ import annotations
