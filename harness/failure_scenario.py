@@ -217,7 +217,7 @@ def zombie(scenario: Scenario, runs: Runs, terminal: Terminal, logs: Path) -> No
 
 def bad_input(scenario: Scenario, project: Path) -> None:
     """A server that does not answer, and a prefect.yaml that is not YAML."""
-    with PrivateNetwork() as network:  # nothing listens on 4200 there
+    with PrivateNetwork() as network:  # nothing listens on 4201 there
         offline = Terminal(**{**scenario.terminal.__dict__, "wrap": network.wrap})
         scenario.results[f"{F}/run_without_server.sh"] = offline.run(
             f"{F}/run_without_server.sh"
@@ -225,7 +225,7 @@ def bad_input(scenario: Scenario, project: Path) -> None:
     broken = project / "broken-yaml"
     broken.mkdir()
     shutil.copy(REPO / F / "slow_count.py", broken)
-    shutil.copy(REPO / F / "malformed_prefect.yaml", broken / "prefect.yaml")
+    shutil.copy(REPO / F / "malformed_prefect.yaml", broken / "malformed.yaml")
     in_broken = Terminal(**{**scenario.terminal.__dict__, "cwd": broken})
     scenario.results[f"{F}/deploy_all.sh"] = in_broken.run(f"{F}/deploy_all.sh")
 

@@ -34,6 +34,8 @@ from harness.page_steps import (
     NotRunHere,
     Output,
     PressCtrlC,
+    RunAgainUntil,
+    ShownElsewhere,
     ShownFile,
     Step,
     WaitFor,
@@ -72,7 +74,19 @@ SERVER_API = "http://127.0.0.1:4200/api"
 # The pages the journey follows, in the order of the navigation. The pages after them
 # are checked by their own tests (tests/pages/test_<page>_page.py) until the journey
 # reaches them.
-FOLLOWED = ["install.md", "flows.md", "tasks.md", "server.md", "deployments.md"]
+FOLLOWED = [
+    "install.md",
+    "flows.md",
+    "tasks.md",
+    "server.md",
+    "deployments.md",
+    "architecture.md",
+    "scheduling.md",
+    "parallel.md",
+    "infrastructure.md",
+    "failure.md",
+    "testing.md",
+]
 # What `prefect config view` lists of the settings the harness adds (below).
 HARNESS_LINES = [
     re.compile(r"^PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS='90' \(from env\)$"),
@@ -138,6 +152,23 @@ def exit_status(command: str) -> int | None:
     return codes.pop() if len(codes) == 1 else None
 
 
+def shown_prints(code: str) -> list[str]:
+    """The lines a snippet shows its prints print: `#> ...` comments, and the
+    quoted blocks pytest-examples writes for an output of several lines."""
+    found = re.finditer(
+        r"(?m)^[ \t]*#> ?(?P<line>.*)$"
+        r"|^[ \t]*(?P<quote>'''|\"\"\")\n(?P<block>(?s:.*?))\n[ \t]*(?P=quote)$",
+        code,
+    )
+    lines = []
+    for match in found:
+        if match.group("block") is not None:
+            lines += [line.strip() for line in match.group("block").splitlines()]
+        else:
+            lines.append(match.group("line"))
+    return lines
+
+
 def reader_environment(home: Path, root: Path) -> dict[str, str]:
     """This machine's environment as a reader's new terminal has it: without what the
     test process adds (its virtual environment, Prefect settings, CI marks), with a
@@ -198,16 +229,26 @@ class Journey:
     compared: int = 0
     recorded: int = 0
     not_run: list[str] = field(default_factory=list)
+    """The commands not run here, and the outputs of other contexts (the pages' own
+    tests run and compare them)."""
     failed_at: str | None = None
     closed: bool = False
+    root: Path | None = None
+    """The reader's machine; None: a new one. (A saved state gives its own.)"""
+    written: dict[str, str] = field(default_factory=dict)
+    """Each file written on the way (its name in the reader's folder), and its
+    snippet."""
 
     def __post_init__(self) -> None:
         # The reader's machine: a folder of the same length in every run, for what
         # Rich wraps at the terminal's width, as long as the path of a project in it
         # (`/home/you` is where a page shows it).
-        self.root = Path(tempfile.mkdtemp(prefix="learn-prefect-journey-", dir="/tmp"))
+        if self.root is None:
+            self.root = Path(
+                tempfile.mkdtemp(prefix="learn-prefect-journey-", dir="/tmp")
+            )
         self.home = self.root / "home" / "you"
-        self.home.mkdir(parents=True)
+        self.home.mkdir(parents=True, exist_ok=True)
         self.env = reader_environment(self.home, self.root)
         self.rcfile = self.root / "bashrc-of-the-journey"
         self.network = PrivateNetwork()
@@ -215,11 +256,13 @@ class Journey:
         self.paths = {str(self.root): "", sys.base_prefix: "…"}
 
     # terminals -----------------------------------------------------------------
-    def shell(self, number: int) -> Shell:
+    def shell(self, number: int, cwd: Path | None = None) -> Shell:
+        """Terminal `number`, opened (in `cwd`, or where Terminal 1 is) if new."""
         if self.closed:
             raise JourneyError("the journey was stopped")
         if number not in self.shells:
-            cwd = self.shells[1].cwd() if 1 in self.shells else self.home
+            if cwd is None:
+                cwd = self.shells[1].cwd() if 1 in self.shells else self.home
             self.shells[number] = Shell(
                 f"Terminal {number}",
                 cwd=cwd,
@@ -265,6 +308,7 @@ class Journey:
                 folder = (self.last or self.shell(1)).cwd()
                 (folder / step.name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(REPO / step.source, folder / step.name)
+                self.written[step.name] = step.source
             case ShownFile():
                 written = (self.last or self.shell(1)).cwd() / step.name
                 if not written.exists():
@@ -282,8 +326,10 @@ class Journey:
                 self.last = shell
             case WaitFor():
                 shell = self.shell(step.terminal)
+                # Printed since the last block the page showed of that command.
                 if not shell._wait(
-                    lambda _: step.text in shell.output(), OUTPUT_TIMEOUT
+                    lambda _: step.text in shell.output(since_shown=True),
+                    OUTPUT_TIMEOUT,
                 ):
                     raise JourneyError(
                         f"Terminal {step.terminal} did not show {step.text!r} within "
@@ -301,29 +347,81 @@ class Journey:
                         f"Terminal {step.terminal} shows:\n" + shell.output()[-3000:]
                     ),
                 )
-            case NotRunHere():
+            case RunAgainUntil():
+                self.run_again_until(self.shell(step.terminal), step.text)
+            case NotRunHere() | ShownElsewhere():
                 self.not_run.append(step.source)
 
     def command(self, step: Command) -> None:
+        """Type the command, and, unless it keeps running, wait for it to end, as a
+        reader does before the next step (answering its questions)."""
         shell = self.shell(step.terminal)
         if shell.busy:
-            if shell.keeps_running:
-                raise JourneyError(
-                    f"{step.source} is typed into Terminal {step.terminal}, which "
-                    f"still runs {shell.command}: the page must stop that first "
-                    "(a `terminal` note: press Ctrl-C) or use another terminal"
-                )
-            self.wait_for_end(shell)
+            raise JourneyError(
+                f"{step.source} is typed into Terminal {step.terminal}, which "
+                f"still runs {shell.command}: the page must stop that first "
+                "(a `terminal` note: press Ctrl-C) or use another terminal"
+            )
         shell.run(REPO / step.source, what=step.source)
         shell.keeps_running = step.keeps_running
         self.last = shell
+        answers = {}
         if step.answers:
-            answers = {}
             for line in (REPO / step.answers).read_text().splitlines():
                 question = _question_text(line)
                 answers[question] = line[len(question) :].strip()
-            self.wait_for_end(shell, answers)
+        if step.keeps_running:
+            return
+        self.wait_for_end(shell, answers)
+        if step.answers:
             self.compare(step.answers, "".join(f"{p}\n" for p in shell.prompts))
+        if (prints := self.prints_of(step.source)) and not self.update:
+            self.check_prints(shell, prints)
+
+    def prints_of(self, command: str) -> dict[str, list[str]]:
+        """The `#>` lines of each file written on the way that `command` runs: what
+        its prints print, as the file shows it."""
+        words = set((REPO / command).read_text().split())
+        return {
+            name: lines
+            for name, source in self.written.items()
+            if name in words and (lines := shown_prints((REPO / source).read_text()))
+        }
+
+    def check_prints(self, shell: Shell, prints: dict[str, list[str]]) -> None:
+        """Each line a file's `#>` comments show is a line its run printed. (Not in
+        order: pytest-examples writes what a function prints both under the print
+        and under the call.)"""
+        printed = {line.strip() for line in shell.output().splitlines()}
+        for name, lines in prints.items():
+            for line in dict.fromkeys(line.strip() for line in lines):
+                if line not in printed:
+                    raise JourneyError(
+                        f"{name} shows `#> {line}`, which {shell.command} did not "
+                        f"print:\n{self.present(shell.output())}"
+                    )
+                self.compared += 1
+
+    def run_again_until(self, shell: Shell, text: str) -> None:
+        command = shell.command
+        if command is None:
+            raise JourneyError(f"nothing to run again in {shell.name}")
+
+        def printed() -> bool:
+            self.wait_for_end(shell)
+            if text in shell.output():
+                return True
+            shell.run(REPO / command, what=command)
+            return False
+
+        wait_until(
+            printed,
+            timeout=OUTPUT_TIMEOUT,
+            interval=2,
+            what=f"{command} printing {text!r}",
+            seen=lambda: f"{shell.name} shows:\n" + shell.output()[-3000:],
+        )
+        self.last = shell
 
     def wait_for_end(
         self,
@@ -358,7 +456,8 @@ class Journey:
             elif shell.status != options.returncode:
                 raise JourneyError(
                     f"{shell.command} exited with {shell.status}, but {step.source} "
-                    f"is the output of a run that exits with {options.returncode}"
+                    f"is the output of a run that exits with {options.returncode}:\n"
+                    f"{self.present(shell.output())[-3000:]}"
                 )
             upto = shell.end
             fresh = self.present(shell.output(since_shown=True, upto=upto))

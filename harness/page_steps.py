@@ -22,10 +22,13 @@ The blocks it reads:
   still running in Terminal 3 printed so far), `Output, with a running Prefect server`
   (the same command, run where a server is running: the page says so on purpose),
   `The questions, and the answers` (the questions the last command asks, each with the
-  answer the reader gives: the journey answers from it);
-- a note `!!! terminal "Terminal 3: press Ctrl-C"`, `"Terminal 3: wait for `TEXT`"` or
-  `"Terminal 1: wait until http://127.0.0.1:4200 answers"`: what a reader does that is
-  not typing a command. Readers see it as a short box.
+  answer the reader gives: the journey answers from it). Any other title names another
+  context (`Output, on SQLite`, `python run_history.py ..., after kill -9 on the
+  worker`): the page's own tests make it, the journey leaves it to them;
+- a note `!!! terminal "Terminal 3: press Ctrl-C"`, `"Terminal 3: wait for `TEXT`"`,
+  `"Terminal 1: wait until http://127.0.0.1:4200 answers"` or `"Terminal 2: run it
+  again until it prints `TEXT`"`: what a reader does that is not typing a new
+  command. Readers see it as a short box.
 
 Blocks in a collapsed box (`??? failure "..."`) are detours the reader takes only when
 something goes wrong: their commands are not part of the journey (their own tests run
@@ -59,6 +62,9 @@ CTRL_C = re.compile(r"^Terminal (?P<number>\d+): press Ctrl-C\b")
 WAIT = re.compile(r"^Terminal (?P<number>\d+): wait for `(?P<text>[^`]+)`")
 ANSWERS = re.compile(
     r"^Terminal (?P<number>\d+): wait until (?P<url>http://\S+) answers"
+)
+AGAIN = re.compile(
+    r"^Terminal (?P<number>\d+): run it again until it prints `(?P<text>[^`]+)`"
 )
 
 
@@ -127,6 +133,17 @@ class Output:
 
 
 @dataclass(frozen=True)
+class ShownElsewhere:
+    """An output from a context the title names, which is not the reader's at this
+    point (`Output, on PostgreSQL`, `python run_history.py ..., after kill -9 on the
+    worker`): the page's own tests make that context and compare it."""
+
+    where: Where
+    source: str
+    title: str
+
+
+@dataclass(frozen=True)
 class PressCtrlC:
     where: Where
     terminal: int
@@ -149,15 +166,28 @@ class WaitUntilAnswers:
     url: str
 
 
+@dataclass(frozen=True)
+class RunAgainUntil:
+    """The last command in `terminal` prints what the page shows only once something
+    has happened on the server (a run has turned Late): a reader runs it again until
+    it does. The output block after it is that last run's."""
+
+    where: Where
+    terminal: int
+    text: str
+
+
 Step = (
     WriteFile
     | ShownFile
     | Command
     | NotRunHere
     | Output
+    | ShownElsewhere
     | PressCtrlC
     | WaitFor
     | WaitUntilAnswers
+    | RunAgainUntil
 )
 
 
@@ -221,7 +251,17 @@ def read_page(name: str, docs: Path = REPO / "docs") -> Page:
         title_found = TITLE.search(fence.group("attrs"))
         title = title_found.group("title") if title_found else ""
         includes = [m.group("path") for b in body if (m := INCLUDE.match(b))]
-        if len(includes) != 1 or "exec=" in fence.group("attrs"):
+        if "exec=" in fence.group("attrs") or not includes:
+            continue
+        if len(includes) > 1:
+            if terminal_number(title) is not None and not any(
+                box.collapsed for box in boxes
+            ):
+                raise ValueError(
+                    f"{where}: a terminal block with {len(includes)} snippets: give "
+                    "each command a block of its own, so that the journey (and the "
+                    "reader) knows where one ends"
+                )
             continue
         (source,) = includes
         detour = any(box.collapsed for box in boxes)
@@ -250,10 +290,13 @@ def _note(where: Where, title: str) -> Step:
         return WaitFor(where, int(found.group("number")), found.group("text"))
     if found := ANSWERS.match(title):
         return WaitUntilAnswers(where, int(found.group("number")), found.group("url"))
+    if found := AGAIN.match(title):
+        return RunAgainUntil(where, int(found.group("number")), found.group("text"))
     raise ValueError(
         f"{where}: a `terminal` note the journey does not understand: {title!r} "
-        "(it knows 'Terminal N: press Ctrl-C', 'Terminal N: wait for `TEXT`' and "
-        "'Terminal N: wait until URL answers')"
+        "(it knows 'Terminal N: press Ctrl-C', 'Terminal N: wait for `TEXT`', "
+        "'Terminal N: wait until URL answers' and 'Terminal N: run it again until it "
+        "prints `TEXT`')"
     )
 
 
@@ -264,7 +307,18 @@ def _block(where: Where, lang: str, title: str, source: str) -> Step | None:
             return NotRunHere(where, source, title)
         return Command(where, number, source, title)
     if source.endswith(".out"):
-        return Output(where, source, title, number if number is not None else None)
+        if (
+            number is None
+            and title not in ("Output", "")
+            and not title.startswith(
+                ("Output (", "Output, with a running Prefect server")
+            )
+            and not title.startswith("The questions")
+        ):
+            return ShownElsewhere(where, source, title)
+        return Output(where, source, title, number)
+    if not source.startswith("snippets/"):
+        return None  # this site's own code, quoted (`tests/conftest.py:fixture`)
     if FILE_NAME.match(title):
         return WriteFile(where, title, source)
     if found := WRITTEN_BY.match(title):

@@ -5,6 +5,8 @@ every process it starts inherits, stops it, and looks for the mark)."""
 
 from __future__ import annotations
 
+import signal
+
 import psutil
 
 MARK = "LEARN_PREFECT_LEFTOVER_MARK"
@@ -32,3 +34,14 @@ def running(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+
+
+def interrupt_on_sigterm() -> object:
+    """Have SIGTERM (a CI timeout, `timeout`, an editor's stop button) end this
+    process as Ctrl-C does: Python's default would end it at once, leaving what it
+    started running and its temporary folders behind. Returns the replaced handler."""
+    return signal.signal(signal.SIGTERM, interrupt)

@@ -41,8 +41,15 @@ MENU = "[Use arrows to move; enter to select]"
 # Run as the shell's first program: make the pseudo-terminal its controlling terminal
 # (a session leader with no terminal, as `start_in_group` makes it, gets one this way),
 # then become the shell, same PID.
+# Python ignores SIGPIPE and SIGXFSZ, and a process started in the background of a
+# non-interactive shell inherits an ignored SIGINT and SIGQUIT: what is ignored stays
+# ignored through exec, so the shell gets the signals' defaults back first, as in a
+# reader's terminal (else Ctrl-C would not stop a `serve` process, and a write to a
+# closed pipe would not end its writer).
 TAKE_TERMINAL = (
-    "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+    "import fcntl, os, signal, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+    "[signal.signal(s, signal.SIG_DFL) for s in "
+    "(signal.SIGINT, signal.SIGQUIT, signal.SIGPIPE, signal.SIGXFSZ)]; "
     "os.execvp(sys.argv[1], sys.argv[1:])"
 )
 RCFILE = """\

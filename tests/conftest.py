@@ -26,6 +26,7 @@ from harness.prefect_server import (
     cache_bytecode,
     stop_everything_started,
 )
+from harness.processes import interrupt_on_sigterm
 
 pytest_plugins = [
     "harness.journey_fixture",
@@ -67,10 +68,6 @@ def pytest_configure(config: pytest.Config) -> None:
 # --8<-- [end:configure]
 
 
-def interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
-
-
 def pytest_keyboard_interrupt() -> None:
     # The tests' own `with` blocks and `finally`s have stopped what they started; the
     # background scenarios, in their threads, are not interrupted: stop their servers
@@ -82,11 +79,9 @@ def pytest_keyboard_interrupt() -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     # Before any Prefect process starts, and before the snippets import Prefect here.
     cache_bytecode()
-    # SIGTERM (a CI timeout, `timeout`, an editor's stop button) ends the session as
-    # Ctrl-C does: Python's default would end this process at once, leaving every
-    # server and worker it started running. pytest_unconfigure puts the previous
+    # SIGTERM ends the session as Ctrl-C does; pytest_unconfigure puts the previous
     # handler back.
-    session.config.stash[SIGTERM_BEFORE] = signal.signal(signal.SIGTERM, interrupt)
+    session.config.stash[SIGTERM_BEFORE] = interrupt_on_sigterm()
 
 
 def needs_server(item: pytest.Item) -> bool:

@@ -1,1 +1,1 @@
-uv run prefect deploy --all
+uv run prefect --no-prompt deploy --all --prefect-file malformed.yaml

@@ -1,1 +1,1 @@
-PREFECT_API_URL=http://127.0.0.1:4200/api uv run python hello_flow.py
+PREFECT_API_URL=http://127.0.0.1:4201/api uv run python hello_flow.py

@@ -156,11 +156,11 @@ def test_a_zombie_run_is_crashed_by_the_heartbeat_automation(
 
 def test_no_server_at_the_api_url(story: Scenario, update_outputs: bool) -> None:
     result = story.check(f"{F}/run_without_server.sh", update=update_outputs)
-    assert "RuntimeError: Failed to reach API at http://127.0.0.1:4200/api/" in (
+    assert "RuntimeError: Failed to reach API at http://127.0.0.1:4201/api/" in (
         result.output
     )
 
 
 def test_a_malformed_prefect_yaml(story: Scenario, update_outputs: bool) -> None:
     result = story.check(f"{F}/deploy_all.sh", update=update_outputs)
-    assert 'in "prefect.yaml", line 4, column 13' in result.output
+    assert 'in "malformed.yaml", line 4, column 13' in result.output

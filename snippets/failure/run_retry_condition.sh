@@ -1,0 +1,1 @@
+uv run python retry_condition.py

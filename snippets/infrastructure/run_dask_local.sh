@@ -1,0 +1,1 @@
+uv run python dask_local.py

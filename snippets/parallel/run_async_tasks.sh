@@ -1,0 +1,1 @@
+uv run python async_tasks.py

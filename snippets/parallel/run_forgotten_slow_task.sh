@@ -1,0 +1,1 @@
+uv run python forgotten_slow_task.py

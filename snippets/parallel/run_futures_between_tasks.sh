@@ -1,0 +1,1 @@
+uv run python futures_between_tasks.py

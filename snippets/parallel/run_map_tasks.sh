@@ -1,0 +1,1 @@
+uv run python map_tasks.py

@@ -1,0 +1,1 @@
+uv run python process_pool.py

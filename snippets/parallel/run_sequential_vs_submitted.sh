@@ -1,0 +1,1 @@
+uv run python sequential_vs_submitted.py

@@ -1,0 +1,1 @@
+uv run python thread_pool.py

@@ -1,0 +1,1 @@
+uv run python wait_for_futures.py
