@@ -43,8 +43,7 @@ from harness.page_steps import (
     WriteFile,
     read_page,
 )
-from harness.pty_session import _question_text
-from harness.reader_shell import Shell, ShellError
+from harness.reader_shell import Shell, ShellError, question_of
 from harness.shown_output import LATE_EVENTS, difference, present
 from harness.waiting import wait_until
 
@@ -86,6 +85,7 @@ FOLLOWED = [
     "infrastructure.md",
     "failure.md",
     "testing.md",
+    "security.md",
 ]
 # What `prefect config view` lists of the settings the harness adds (below).
 HARNESS_LINES = [
@@ -338,7 +338,11 @@ class Journey:
             case WaitUntilAnswers():
                 shell = self.shell(step.terminal)
                 wait_until(
-                    lambda: self.network.http(step.url, timeout=2)[0] == 200,
+                    # a page's own certificate: whether the server answers at all
+                    lambda: (
+                        self.network.http(step.url, timeout=2, any_certificate=True)[0]
+                        == 200
+                    ),
                     timeout=OUTPUT_TIMEOUT,
                     interval=0.2,
                     what=f"{step.url} answering",
@@ -368,8 +372,8 @@ class Journey:
         answers = {}
         if step.answers:
             for line in (REPO / step.answers).read_text().splitlines():
-                question = _question_text(line)
-                answers[question] = line[len(question) :].strip()
+                question = question_of(line)
+                answers[question] = " ".join(line.split())[len(question) :].strip()
         if step.keeps_running:
             return
         self.wait_for_end(shell, answers)

@@ -61,7 +61,7 @@ KEEPS_RUNNING = "(keeps running)"
 CTRL_C = re.compile(r"^Terminal (?P<number>\d+): press Ctrl-C\b")
 WAIT = re.compile(r"^Terminal (?P<number>\d+): wait for `(?P<text>[^`]+)`")
 ANSWERS = re.compile(
-    r"^Terminal (?P<number>\d+): wait until (?P<url>http://\S+) answers"
+    r"^Terminal (?P<number>\d+): wait until (?P<url>https?://\S+) answers"
 )
 AGAIN = re.compile(
     r"^Terminal (?P<number>\d+): run it again until it prints `(?P<text>[^`]+)`"

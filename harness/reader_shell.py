@@ -31,7 +31,7 @@ from pathlib import Path
 import pyte
 
 from harness.prefect_server import forget, remember, start_in_group
-from harness.pty_session import DOWN, ENTER, _question_text
+from harness.pty_session import DOWN, ENTER
 from harness.shown_output import COLUMNS
 
 ROWS = 50
@@ -213,7 +213,14 @@ class Shell:
         cursor moves up over it), and each question starts a line of the screen."""
         text = self.text
         lines = render(text[self.start :]).splitlines()
-        starts = [at for at, line in enumerate(lines) if line.startswith("? ")]
+        # Prefect's questions start with `? `; a shell's prompt (`read -p`) is one
+        # the page answers.
+        prompts = tuple(q for q in answers or {} if not q.startswith("? "))
+        starts = [
+            at
+            for at, line in enumerate(lines)
+            if line.startswith("? ") or (prompts and line.startswith(prompts))
+        ]
         if len(starts) <= len(self.prompts):
             return  # no new question
         plain = "\n".join(lines[starts[-1] :])
@@ -226,7 +233,7 @@ class Shell:
             # A menu reads keys one by one, once it has switched the terminal out of
             # line mode; keys typed before that are thrown away.
             return
-        question = _question_text(plain)
+        question = question_of(plain)
         answer = (answers or {}).get(question)
         if answer is None:
             raise ShellError(
@@ -294,6 +301,16 @@ class Shell:
         with contextlib.suppress(OSError):
             os.close(self.master)
         self._reader.join(timeout=5)
+
+
+def question_of(text: str) -> str:
+    """The question alone, as the screen shows it waiting, or from a line of a
+    page's answers (the question, then the answer): up to a menu's hint, or else up
+    to its last `: ` (`[y/n] (y): `, `Work pool name: `, `setting(s): 'X'? [y/n]: `)."""
+    text = " ".join(text.split()) + " "
+    if (at := text.find("select]")) != -1:
+        return text[: at + len("select]")]
+    return text[: text.rfind(": ") + 1] if ": " in text else text.strip()
 
 
 def waiting(question: str) -> bool:
