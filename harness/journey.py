@@ -17,10 +17,8 @@ server of its own runs, and compares with that.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,28 +41,11 @@ from harness.page_steps import (
     WriteFile,
     read_page,
 )
+from harness.reader_environment import reader_environment
 from harness.reader_shell import Shell, ShellError, question_of
 from harness.shown_output import LATE_EVENTS, difference, present
 from harness.waiting import wait_until
 
-CI_MARKS = [
-    "CI",
-    "GITHUB_ACTIONS",
-    "GITLAB_CI",
-    "JENKINS_URL",
-    "TRAVIS",
-    "CIRCLECI",
-    "BUILDKITE",
-    "TF_BUILD",
-    "CODEBUILD_BUILD_ID",
-    "BITBUCKET_COMMIT",
-    "TEAMCITY_VERSION",
-    "DRONE",
-    "SEMAPHORE",
-    "APPVEYOR",
-    "BUDDY",
-    "CI_NAME",
-]
 # How long a reader would wait before deciding something is wrong.
 COMMAND_TIMEOUT = 300
 OUTPUT_TIMEOUT = 180
@@ -167,57 +148,6 @@ def shown_prints(code: str) -> list[str]:
         else:
             lines.append(match.group("line"))
     return lines
-
-
-def reader_environment(home: Path, root: Path) -> dict[str, str]:
-    """This machine's environment as a reader's new terminal has it: without what the
-    test process adds (its virtual environment, Prefect settings, CI marks), with a
-    fresh HOME, and with the pinned versions for `uv add`."""
-    venv_bin = str(Path(sys.executable).parent)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PREFECT_", "UV_", "PYTEST"))
-        and key not in (*CI_MARKS, "VIRTUAL_ENV", "UV", "COLUMNS", "LINES")
-        and key != "DO_NOT_TRACK"  # the install page has the reader set it
-        and key != "PYTHONDONTWRITEBYTECODE"  # a reader's Python caches bytecode
-    }
-    path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p != venv_bin]
-    if os.environ.get("UV"):
-        path.insert(0, str(Path(os.environ["UV"]).parent))
-    constraints = root / "constraints.txt"
-    constraints.write_text(
-        subprocess.run(
-            [
-                *("uv", "export", "--frozen", "--no-hashes"),
-                *("--no-default-groups", "--no-emit-project"),
-            ],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
-    cache = subprocess.run(
-        ["uv", "cache", "dir"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    env |= {
-        "HOME": str(home),
-        "PATH": os.pathsep.join(path),
-        "LANG": env.get("LANG", "C.UTF-8"),
-        # What the harness adds, none of which a command prints: uv takes packages
-        # from this machine's cache (the private network reaches no index; the
-        # cache holds what this repository's environment installed), in the
-        # versions this repository is locked to, and never downloads a Python; a
-        # temporary server gets more than 20 s to start on a busy test machine (the
-        # flows page tells readers the setting).
-        "UV_CACHE_DIR": cache,
-        "UV_OFFLINE": "1",
-        "UV_CONSTRAINT": str(constraints),
-        "UV_PYTHON_DOWNLOADS": "never",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
-    }
-    return env
 
 
 @dataclass

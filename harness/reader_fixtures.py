@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from harness.commands import RUNS_BY_COMMAND, Run
 from harness.prefect_server import PATIENT_TEMPORARY_SERVER
 from harness.pty_session import ENTER, Question, Session, answer_questions
 from harness.terminal import Result, Scenario, Terminal, command_env
+from harness.uv import write_locked_versions
 
 
 @dataclass
@@ -70,19 +70,8 @@ def installed(session_dir: Path) -> Installed:
     home = root / "prefect-home"
     # The new project gets the versions this repository is locked to, so that what
     # `prefect version` prints is what the page shows for the pinned release.
-    constraints = root / "constraints.txt"
-    constraints.write_text(
-        subprocess.run(
-            [
-                *("uv", "export", "--frozen", "--no-hashes"),
-                *("--no-default-groups", "--no-emit-project"),
-            ],
-            cwd=REPO,
-            env=command_env(home=home, api_url=None),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+    constraints = write_locked_versions(
+        root / "constraints.txt", env=command_env(home=home, api_url=None)
     )
     pinned = {"UV_CONSTRAINT": str(constraints)}
     steps = {}

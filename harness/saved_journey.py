@@ -10,8 +10,10 @@ server), opens the terminals there, and starts those commands again, from the po
 where their earlier output was shown.
 
 It is a shortcut, not the journey: what a page shows of a command started on an
-earlier page (its first lines) and what the server did meanwhile (schedules making
-runs, runs turning Late) differ from a replay. The tests always replay.
+earlier page (its first lines), what the server did meanwhile (schedules making runs,
+runs turning Late) and the variables a page `export`ed in a terminal (the server
+page's PREFECT_API_URL, in Terminal 2) differ from a replay. The tests always replay:
+record a page's outputs with a replay before you commit them.
 """
 
 from __future__ import annotations

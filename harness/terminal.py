@@ -11,7 +11,6 @@ the Prefect server's address and home given through the environment
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 import re
 import shlex
@@ -31,6 +30,7 @@ from harness.journey import journey_outputs
 from harness.prefect_server import run_in_group, start_in_group, stop_process
 from harness.pty_session import Pty, Question, Session, answer_questions
 from harness.shown_output import ANSI, COLUMNS, check_or_update, present
+from harness.uv import uv_cache_dir
 from harness.waiting import wait_until
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -42,14 +42,6 @@ def id_after(label: str, output: str) -> str:
     found = re.search(re.escape(label) + f"({UUID})", output)
     assert found, f"no id after {label!r} in:\n{output}"
     return found.group(1)
-
-
-@functools.cache
-def uv_cache_dir() -> str:
-    """Where uv keeps the packages it downloaded, for the user running the tests."""
-    return subprocess.run(
-        ["uv", "cache", "dir"], capture_output=True, text=True, check=True
-    ).stdout.strip()
 
 
 def command_env(*, home: Path, api_url: str | None) -> dict[str, str]:
