@@ -41,9 +41,10 @@ from harness.page_steps import (
     WriteFile,
     read_page,
 )
+from harness.postgres import ThrowawayPostgres
 from harness.reader_environment import reader_environment
 from harness.reader_shell import Shell, ShellError, question_of
-from harness.shown_output import LATE_EVENTS, difference, present
+from harness.shown_output import check_or_update, difference, present
 from harness.waiting import wait_until
 
 # How long a reader would wait before deciding something is wrong.
@@ -67,7 +68,15 @@ FOLLOWED = [
     "failure.md",
     "testing.md",
     "security.md",
+    "scaling.md",
+    "costs.md",
 ]
+# What a page asks the reader to have that no earlier page makes: the journey gives
+# the reader's machine one when it reaches the page. The scaling page needs a
+# PostgreSQL server on its default port, its superuser with a password (the one its
+# answers type), as the official container image or a managed database has.
+POSTGRES_PAGE = "scaling.md"
+POSTGRES_SUPERUSER_PASSWORD = "postgres-password"
 # What `prefect config view` lists of the settings the harness adds (below).
 HARNESS_LINES = [
     re.compile(r"^PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS='90' \(from env\)$"),
@@ -168,6 +177,10 @@ class Journey:
     written: dict[str, str] = field(default_factory=dict)
     """Each file written on the way (its name in the reader's folder), and its
     snippet."""
+    shown_at: dict[str, dict[int, int]] = field(default_factory=dict)
+    """Each output compared, and where each terminal's text stood then: what a page's
+    own test reads of a terminal between two outputs."""
+    postgres: ThrowawayPostgres | None = None
 
     def __post_init__(self) -> None:
         # The reader's machine: a folder of the same length in every run, for what
@@ -210,6 +223,8 @@ class Journey:
             network, server, _ = self._side
             server.close()
             network.close()
+        if self.postgres:
+            self.postgres.stop()
         self.network.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -221,6 +236,11 @@ class Journey:
             )
         started = time.monotonic()
         try:
+            if page == POSTGRES_PAGE and self.postgres is None:
+                self.postgres = ThrowawayPostgres(
+                    password=POSTGRES_SUPERUSER_PASSWORD, wrap=self.network.wrap
+                )
+                self.postgres.start()
             for step in read_page(page).steps:
                 try:
                     self.do(step)
@@ -397,6 +417,7 @@ class Journey:
             fresh = self.present(shell.output(since_shown=True, upto=upto))
         self.compare(step.source, fresh, options)
         shell.mark_shown(upto)
+        self.shown_at[step.source] = {n: len(s.text) for n, s in self.shells.items()}
 
     def settle(self, shell: Shell, shown: str, options: Options) -> tuple[str, int]:
         """What a command that keeps running printed since the last block shown of
@@ -447,13 +468,10 @@ class Journey:
         options = options or Options()
         path = REPO / shown
         if self.update:
-            path.write_text(
-                "".join(
-                    line
-                    for line in fresh.splitlines(keepends=True)
-                    if not LATE_EVENTS.search(line)
-                )
-            )
+            # Every output, even one that says the same once masked: the outputs
+            # of a page then all come from one run (the run name a command printed
+            # is the one the worker's log shows).
+            check_or_update(path, fresh, update=True)
             self.recorded += 1
             return
         self.compared += 1

@@ -95,11 +95,11 @@ def needs_server(item: pytest.Item) -> bool:
 # The journey (tests/journey/) runs in the background from the start: its tests wait
 # for it after all the others, which run meanwhile.
 LAST = [
-    "test_journey",
     "test_browser",
     "test_links",
     "test_screenshots",
     "test_benchmark",
+    "test_journey",
 ]
 
 

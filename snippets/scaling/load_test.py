@@ -35,8 +35,8 @@ with get_client(sync_client=True) as client:
     for state, count in Counter(run.state.name for run in runs).items():
         print(f"    {count} {state}")
 
-    # Each worker reports the runs it starts as events; they reach the server's
-    # event store within seconds. Count them per worker.
+    # Each worker reports each run it starts as an event; they reach the server's
+    # event store within seconds. Count them per worker, and per run.
     ours = {str(run_id) for run_id in run_ids}
     while True:
         page = client.read_events(
@@ -49,16 +49,19 @@ with get_client(sync_client=True) as client:
         while page.next_page:
             page = client.read_events_page(page.next_page)
             submitted += page.events
-        per_worker = Counter()
+        per_worker, per_run = Counter(), Counter()
         for event in submitted:
-            runs_of_event = {
+            runs_of_event = ours & {
                 related.id.removeprefix("prefect.flow-run.")
                 for related in event.related
             }
-            if runs_of_event & ours:
+            if runs_of_event:
                 per_worker[event.resource.name] += 1
-        if sum(per_worker.values()) >= RUNS or time.monotonic() - start > WAIT_AT_MOST:
+                per_run.update(runs_of_event)
+        if len(per_run) == RUNS or time.monotonic() - start > WAIT_AT_MOST:
             break
         time.sleep(1)
     for worker, count in sorted(per_worker.items()):
         print(f"    {worker} started {count}")
+    once = sum(count == 1 for count in per_run.values())
+    print(f"{once} of {RUNS} runs were started exactly once")

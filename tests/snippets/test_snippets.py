@@ -16,6 +16,7 @@ import pytest
 
 from harness import REPO, SNIPPETS
 from harness.commands import COMMAND_ONLY, RUNS
+from harness.journey import journey_commands
 from harness.snippet_pool import Outcome, SnippetPool
 from harness.snippet_runner import check_outcome, lint
 
@@ -104,12 +105,12 @@ def test_every_command_only_snippet_is_run_by_its_command() -> None:
         # a test module and its conftest.py are run by pytest, in their folder
         runner = "pytest" if is_pytest_file(path) else f"python {path.name}"
         runners = [
-            run.command
-            for run in RUNS
-            if run.command.rsplit("/", 1)[0] == snippet.rsplit("/", 1)[0]
-            and runner in (REPO / run.command).read_text()
+            command
+            for command in {run.command for run in RUNS} | journey_commands()
+            if command.rsplit("/", 1)[0] == snippet.rsplit("/", 1)[0]
+            and runner in (REPO / command).read_text()
         ]
-        assert runners, f"no registered command runs {snippet}"
+        assert runners, f"no command the tests or the journey run runs {snippet}"
 
 
 def is_pytest_file(path: Path) -> bool:
