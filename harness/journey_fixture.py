@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -22,13 +22,20 @@ class Followed:
     journey: Journey
     parts: dict[str, Future]
     """Each followed page, and the future of its part of the journey (its time)."""
+    cut_short: set[str] = field(default_factory=set)
+    """The pages still under way when the session ended."""
+
+
+FOLLOWED_NOW = pytest.StashKey["Followed"]()
 
 
 @pytest.fixture(scope="session")
-def journey(update_outputs: bool) -> Iterator[Followed]:
+def journey(request: pytest.FixtureRequest, update_outputs: bool) -> Iterator[Followed]:
     """The journey, under way in the background."""
     journey = Journey(update=update_outputs)
     parts: dict[str, Future] = {page: Future() for page in FOLLOWED}
+    followed = Followed(journey, parts)
+    request.config.stash[FOLLOWED_NOW] = followed
 
     def follow() -> None:
         for page, part in parts.items():
@@ -42,7 +49,28 @@ def journey(update_outputs: bool) -> Iterator[Followed]:
     thread = threading.Thread(target=follow, name="journey", daemon=True)
     thread.start()
     try:
-        yield Followed(journey, parts)
+        yield followed
     finally:
+        followed.cut_short = {page for page, part in parts.items() if not part.done()}
         journey.close()  # also ends a journey still under way: its shells close
         thread.join(timeout=60)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """How long the journey spent on each page it followed: where a session's time
+    goes, since its tests only wait for it."""
+    followed = config.stash.get(FOLLOWED_NOW, None)
+    if followed is None:
+        return
+    terminalreporter.section("the journey, page by page")
+    for page, part in followed.parts.items():
+        if page not in followed.journey.times:
+            break
+        if page in followed.cut_short:
+            how = " (cut short: the session ended)"
+        else:
+            how = " (failed)" if part.exception() else ""
+        seconds = followed.journey.times[page]
+        terminalreporter.write_line(f"{page:<20} {seconds:6.1f} s{how}")
