@@ -73,10 +73,11 @@ FOLLOWED = [
 ]
 # What a page asks the reader to have that no earlier page makes: the journey gives
 # the reader's machine one when it reaches the page. The scaling page needs a
-# PostgreSQL server on its default port, its superuser with a password (the one its
-# answers type), as the official container image or a managed database has.
+# PostgreSQL server on its default port, its superuser with a password (the one the
+# page types at psql's prompt), as the official container image or a managed
+# database has.
 POSTGRES_PAGE = "scaling.md"
-POSTGRES_SUPERUSER_PASSWORD = "postgres-password"
+POSTGRES_ANSWERS = "snippets/scaling/create_database_questions.out"
 # What `prefect config view` lists of the settings the harness adds (below).
 HARNESS_LINES = [
     re.compile(r"^PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS='90' \(from env\)$"),
@@ -140,6 +141,15 @@ def exit_status(command: str) -> int | None:
 
     codes = {run.returncode for run in RUNS if run.command == command} or {0}
     return codes.pop() if len(codes) == 1 else None
+
+
+def answers_in(shown: str) -> dict[str, str]:
+    """Each question of a page's answers block (a `.out` file), and its answer."""
+    answers = {}
+    for line in (REPO / shown).read_text().splitlines():
+        question = question_of(line)
+        answers[question] = " ".join(line.split())[len(question) :].strip()
+    return answers
 
 
 def shown_prints(code: str) -> list[str]:
@@ -237,8 +247,9 @@ class Journey:
         started = time.monotonic()
         try:
             if page == POSTGRES_PAGE and self.postgres is None:
+                (password,) = answers_in(POSTGRES_ANSWERS).values()
                 self.postgres = ThrowawayPostgres(
-                    password=POSTGRES_SUPERUSER_PASSWORD, wrap=self.network.wrap
+                    password=password, wrap=self.network.wrap
                 )
                 self.postgres.start()
             for step in read_page(page).steps:
@@ -319,11 +330,7 @@ class Journey:
         shell.run(REPO / step.source, what=step.source)
         shell.keeps_running = step.keeps_running
         self.last = shell
-        answers = {}
-        if step.answers:
-            for line in (REPO / step.answers).read_text().splitlines():
-                question = question_of(line)
-                answers[question] = " ".join(line.split())[len(question) :].strip()
+        answers = answers_in(step.answers) if step.answers else {}
         if step.keeps_running:
             return
         self.wait_for_end(shell, answers)
