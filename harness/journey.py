@@ -143,6 +143,20 @@ def exit_status(command: str) -> int | None:
     return codes.pop() if len(codes) == 1 else None
 
 
+def describe(step: Step) -> str:
+    """A step in a few words, for a list of the slowest."""
+    match step:
+        case PressCtrlC():
+            return f"Terminal {step.terminal}: press Ctrl-C"
+        case WaitFor():
+            return f"Terminal {step.terminal}: wait for {step.text!r}"
+        case WaitUntilAnswers():
+            return f"Terminal {step.terminal}: wait until {step.url} answers"
+        case RunAgainUntil():
+            return f"Terminal {step.terminal}: run again until {step.text!r}"
+    return step.source
+
+
 def answers_in(shown: str) -> dict[str, str]:
     """Each question of a page's answers block (a `.out` file), and its answer."""
     answers = {}
@@ -175,6 +189,10 @@ class Journey:
     shells: dict[int, Shell] = field(default_factory=dict)
     last: Shell | None = None
     times: dict[str, float] = field(default_factory=dict)
+    step_times: dict[str, float] = field(default_factory=dict)
+    """How long each step took (where the page has it, and what it is): a step
+    that waits, for an output or a line, carries the time of the command it waits
+    for."""
     compared: int = 0
     recorded: int = 0
     not_run: list[str] = field(default_factory=list)
@@ -207,6 +225,12 @@ class Journey:
         self.network = PrivateNetwork()
         self._side: tuple[PrivateNetwork, Shell, Path] | None = None
         self.paths = {str(self.root): "", sys.base_prefix: "…"}
+
+    def slowest_steps(self, count: int = 15) -> list[str]:
+        """The `count` steps that took longest, one line each: where the
+        journey's time goes."""
+        slowest = sorted(self.step_times.items(), key=lambda item: -item[1])
+        return [f"{seconds:6.1f} s  {step}" for step, seconds in slowest[:count]]
 
     # terminals -----------------------------------------------------------------
     def shell(self, number: int, cwd: Path | None = None) -> Shell:
@@ -253,10 +277,15 @@ class Journey:
                 )
                 self.postgres.start()
             for step in read_page(page).steps:
+                step_started = time.monotonic()
                 try:
                     self.do(step)
                 except (AssertionError, ShellError) as error:
                     raise JourneyError(f"{step.where}: {error}") from None
+                finally:
+                    self.step_times[f"{step.where} {describe(step)}"] = (
+                        time.monotonic() - step_started
+                    )
         except BaseException:
             self.failed_at = page
             raise
@@ -439,9 +468,15 @@ class Journey:
             if upto != last_size:
                 quiet_since, last_size = time.monotonic(), upto
             if self.update:
-                if time.monotonic() - quiet_since > QUIET and (
-                    recorded is None
-                    or len(fresh.splitlines()) >= len(recorded.splitlines())
+                # Not before it printed something: a page shows no empty output, and a
+                # worker may take its polling interval to pick up a run.
+                if (
+                    fresh.strip()
+                    and time.monotonic() - quiet_since > QUIET
+                    and (
+                        recorded is None
+                        or len(fresh.splitlines()) >= len(recorded.splitlines())
+                    )
                 ):
                     return fresh, upto
             elif recorded is not None and not self.differs(recorded, fresh, options):

@@ -74,3 +74,6 @@ def pytest_terminal_summary(
             how = " (failed)" if part.exception() else ""
         seconds = followed.journey.times[page]
         terminalreporter.write_line(f"{page:<20} {seconds:6.1f} s{how}")
+    terminalreporter.write_line("its slowest steps:")
+    for line in followed.journey.slowest_steps():
+        terminalreporter.write_line(line)

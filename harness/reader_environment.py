@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from harness.uv import uv_cache_dir, write_locked_versions
+from harness.uv import cache_index_pages, uv_cache_dir, write_locked_versions
 
 CI_MARKS = [
     "CI",
@@ -46,6 +46,7 @@ def reader_environment(home: Path, root: Path) -> dict[str, str]:
     if os.environ.get("UV"):
         path.insert(0, str(Path(os.environ["UV"]).parent))
     constraints = write_locked_versions(root / "constraints.txt")
+    cache_index_pages()
     env |= {
         "HOME": str(home),
         "PATH": os.pathsep.join(path),

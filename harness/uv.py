@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import subprocess
+import tempfile
 from pathlib import Path
 
 from harness import REPO
@@ -35,3 +36,43 @@ def write_locked_versions(path: Path, env: dict[str, str] | None = None) -> Path
         ).stdout
     )
     return path
+
+
+@functools.cache
+def cache_index_pages() -> None:
+    """Have uv's cache hold what a reader's `uv add` reads from the package index, for
+    every version uv.lock holds, once per process: the tests' `uv add` runs offline.
+    `uv sync` installs from uv.lock's file addresses and reads no index page, so on a
+    fresh machine the cache holds none (`uv add prefect` then fails offline: "prefect
+    was not found in the cache"); and `uv add` resolves for every platform, so it reads
+    the metadata of wheels this machine does not install. A universal `uv pip compile`
+    of the locked versions fetches both."""
+    with tempfile.TemporaryDirectory() as folder:
+        locked = Path(folder) / "locked.txt"
+        locked.write_text(
+            subprocess.run(
+                [
+                    *("uv", "export", "--frozen", "--no-hashes"),
+                    *("--all-groups", "--no-emit-project"),
+                ],
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        python = (REPO / ".python-version").read_text().strip()
+        compiled = subprocess.run(
+            [
+                *("uv", "pip", "compile", "--quiet", "--universal", "--no-header"),
+                *("--python-version", python, str(locked)),
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
+    if compiled.returncode:
+        raise RuntimeError(
+            "uv could not fetch the package index's pages for the locked versions"
+            f" (a reader's `uv add` needs them):\n{compiled.stderr}"
+        )

@@ -70,6 +70,7 @@ def main() -> int:
     finally:
         journey.close()
     print(f"{'all':<20} {time.monotonic() - started:6.1f} s")
+    print("the slowest steps:", *journey.slowest_steps(), sep="\n")
     what = "recorded" if args.update else "compared"
     print(f"{journey.recorded or journey.compared} outputs {what}")
     return 0
