@@ -22,20 +22,21 @@ def uv_cache_dir() -> str:
 def write_locked_versions(path: Path, env: dict[str, str] | None = None) -> Path:
     """Write the versions of uv.lock as constraints (for UV_CONSTRAINT) to `path`:
     a reader's new project then gets what this repository is tested with."""
-    path.write_text(
-        subprocess.run(
-            [
-                *("uv", "export", "--frozen", "--no-hashes"),
-                *("--no-default-groups", "--no-emit-project"),
-            ],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
+    path.write_text(_locked_versions("--no-default-groups", env=env))
     return path
+
+
+def _locked_versions(groups: str, env: dict[str, str] | None = None) -> str:
+    """uv.lock's versions as a requirements file, with the dependency `groups` flag
+    given (`--no-default-groups`, `--all-groups`)."""
+    return subprocess.run(
+        ["uv", "export", "--frozen", "--no-hashes", groups, "--no-emit-project"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 @functools.cache
@@ -49,18 +50,7 @@ def cache_index_pages() -> None:
     of the locked versions fetches both."""
     with tempfile.TemporaryDirectory() as folder:
         locked = Path(folder) / "locked.txt"
-        locked.write_text(
-            subprocess.run(
-                [
-                    *("uv", "export", "--frozen", "--no-hashes"),
-                    *("--all-groups", "--no-emit-project"),
-                ],
-                cwd=REPO,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        )
+        locked.write_text(_locked_versions("--all-groups"))
         python = (REPO / ".python-version").read_text().strip()
         compiled = subprocess.run(
             [
