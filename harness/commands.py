@@ -233,6 +233,11 @@ RUNS = [
     dedicated(f"{S}/architecture/run_unattended.sh"),
     dedicated(f"{S}/architecture/run_state.sh"),
     dedicated(f"{S}/architecture/worker_nobody_home.sh"),
+    # git.md: only the journey runs it (a repository it serves, a worker elsewhere)
+    shown(f"{S}/git/deploy_from_git.sh", **DEPLOY),
+    shown(f"{S}/git/deploy_from_yaml.sh", **DEPLOY),
+    shown(f"{S}/git/deploy_wrong_entrypoint.sh", returncode=1),
+    shown(f"{S}/git/run_moved_away.sh", returncode=1, **WATCH),
     # scheduling.md: test_scheduling_page.py
     dedicated(f"{S}/scheduling/deploy_interval.sh", tty=True, **DEPLOY),
     dedicated(f"{S}/scheduling/schedule_ls.sh"),
@@ -372,6 +377,8 @@ COMMAND_ONLY = {
     "snippets/deployments/deploy_from_python.py",
     "snippets/deployments/run_from_python.py",
     "snippets/architecture/run_state.py",
+    "snippets/git/deploy_from_git.py",
+    "snippets/git/deploy_wrong_entrypoint.py",
     "snippets/scheduling/upcoming_runs.py",
     "snippets/scheduling/deploy_with_schedules.py",
     "snippets/scheduling/serve_every_minute.py",

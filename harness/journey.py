@@ -62,6 +62,7 @@ FOLLOWED = [
     "server.md",
     "deployments.md",
     "architecture.md",
+    "git.md",
     "scheduling.md",
     "parallel.md",
     "infrastructure.md",

@@ -62,5 +62,11 @@ def reader_environment(home: Path, root: Path) -> dict[str, str]:
         "UV_CONSTRAINT": str(constraints),
         "UV_PYTHON_DOWNLOADS": "never",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+        # git knows who the reader is, as the git lesson asks (its commits print
+        # no name).
+        "GIT_AUTHOR_NAME": "You",
+        "GIT_AUTHOR_EMAIL": "you@example.com",
+        "GIT_COMMITTER_NAME": "You",
+        "GIT_COMMITTER_EMAIL": "you@example.com",
     }
     return env

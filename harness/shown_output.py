@@ -39,6 +39,9 @@ VOLATILE = [
         re.compile(r"\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?"),
         "<datetime>",
     ),
+    # a temporary folder Python made: /tmp/tmp6moj9gu6, /tmp/tmp99b0vm8wprefect (a
+    # worker's, for each run), /tmp/prefect-workspace-attempt-l4bs59kz
+    (re.compile(r"/tmp/(tmp|prefect-[a-z-]+-)[a-z0-9_]{8}"), r"/tmp/\1XXXXXXXX"),
     # Task run 'create_hello-a4d': the suffix is random
     (re.compile(r"(Task run '[\w.]+)-[0-9a-f]{3}'"), r"\1-<id>'"),
     # <distributed.comm.tcp.TCPConnector object at 0x7f61b94fe120>

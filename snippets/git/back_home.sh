@@ -1,0 +1,1 @@
+cd ~/hello-prefect

@@ -1,0 +1,1 @@
+uv run prefect deploy --prefect-file moved-away.yaml --name moved-away

@@ -1,0 +1,2 @@
+git commit -am "Rain in the forecast"
+git push origin HEAD

@@ -1,0 +1,1 @@
+uv run prefect deployment run weather/moved-away --watch

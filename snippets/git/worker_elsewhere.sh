@@ -1,0 +1,3 @@
+mkdir -p ~/elsewhere
+cd ~/elsewhere
+uv run --project ~/hello-prefect prefect worker start --pool my-pool
