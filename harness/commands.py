@@ -176,7 +176,7 @@ RUNS = [
     dedicated(f"{S}/server/ui_settings.sh", f"{S}/server/ui_settings_fixed.out"),
     dedicated(f"{S}/server/server_other_port_fixed.sh", output=False),
     dedicated(f"{S}/server/server_port_setting.sh", output=False),
-    # shown, not run: no container engine on the test machines
+    # another way to start the server: in Docker, in a private network namespace
     dedicated(f"{S}/server/docker_server_exposed.sh", output=False),
     dedicated(f"{S}/server/docker_server_local.sh", output=False),
     # deployments.md: test_deployments_page.py, against the session's server
@@ -238,6 +238,30 @@ RUNS = [
     shown(f"{S}/git/deploy_from_yaml.sh", **DEPLOY),
     shown(f"{S}/git/deploy_wrong_entrypoint.sh", returncode=1),
     shown(f"{S}/git/run_moved_away.sh", returncode=1, **WATCH),
+    # docker.md: only the journey runs it (a Docker Engine it starts)
+    shown(f"{S}/docker/deploy_to_docker.sh", **DEPLOY),
+    shown(f"{S}/docker/run_in_docker.sh", **WATCH),
+    # the worker logs the container's status from a thread of its own: "has status
+    # 'running'" comes before or after "submitted to infrastructure"
+    shown(
+        f"{S}/docker/docker_worker.sh",
+        f"{S}/docker/worker_in_docker.out",
+        ordered=False,
+    ),
+    shown(
+        f"{S}/docker/docker_worker.sh",
+        f"{S}/docker/worker_job_variables.out",
+        ordered=False,
+    ),
+    shown(f"{S}/docker/run_missing_image.sh", returncode=1, **WATCH),
+    shown(f"{S}/docker/last_run.sh", f"{S}/docker/last_run_missing_image.out"),
+    shown(
+        f"{S}/docker/run_in_docker.sh",
+        f"{S}/docker/run_without_docker.out",
+        returncode=1,
+        **WATCH,
+    ),
+    shown(f"{S}/docker/last_run.sh", f"{S}/docker/last_run_without_docker.out"),
     # scheduling.md: test_scheduling_page.py
     dedicated(f"{S}/scheduling/deploy_interval.sh", tty=True, **DEPLOY),
     dedicated(f"{S}/scheduling/schedule_ls.sh"),
@@ -379,6 +403,8 @@ COMMAND_ONLY = {
     "snippets/architecture/run_state.py",
     "snippets/git/deploy_from_git.py",
     "snippets/git/deploy_wrong_entrypoint.py",
+    "snippets/docker/deploy_to_docker.py",
+    "snippets/docker/last_run.py",
     "snippets/scheduling/upcoming_runs.py",
     "snippets/scheduling/deploy_with_schedules.py",
     "snippets/scheduling/serve_every_minute.py",

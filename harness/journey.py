@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import REPO
+from harness.docker_engine import ImageInBackground, ThrowawayDocker, give_prefect_image
 from harness.netns import PrivateNetwork
 from harness.page_steps import (
     Command,
-    NotRunHere,
+    Instead,
     Output,
     PressCtrlC,
     RunAgainUntil,
@@ -42,7 +43,7 @@ from harness.page_steps import (
     read_page,
 )
 from harness.postgres import ThrowawayPostgres
-from harness.reader_environment import reader_environment
+from harness.reader_environment import docker_socket, reader_environment
 from harness.reader_shell import Shell, ShellError, question_of
 from harness.shown_output import check_or_update, difference, present
 from harness.waiting import wait_until
@@ -66,6 +67,7 @@ FOLLOWED = [
     "scheduling.md",
     "parallel.md",
     "infrastructure.md",
+    "docker.md",
     "failure.md",
     "testing.md",
     "security.md",
@@ -78,6 +80,11 @@ FOLLOWED = [
 # page types at psql's prompt), as the official container image or a managed
 # database has.
 POSTGRES_PAGE = "scaling.md"
+# The Docker page needs a Docker Engine, with the image its Dockerfile starts FROM
+# (docker_engine.py). The image takes a minute or two to make: it is made in the
+# background from a few pages before.
+DOCKER_PAGE = "docker.md"
+DOCKER_IMAGE_HEAD_START = 2  # pages
 POSTGRES_ANSWERS = "snippets/scaling/create_database_questions.out"
 # What `prefect config view` lists of the settings the harness adds (below).
 HARNESS_LINES = [
@@ -210,6 +217,8 @@ class Journey:
     """Each output compared, and where each terminal's text stood then: what a page's
     own test reads of a terminal between two outputs."""
     postgres: ThrowawayPostgres | None = None
+    docker: ThrowawayDocker | None = None
+    docker_image: ImageInBackground | None = None
 
     def __post_init__(self) -> None:
         # The reader's machine: a folder of the same length in every run, for what
@@ -260,6 +269,8 @@ class Journey:
             network.close()
         if self.postgres:
             self.postgres.stop()
+        if self.docker:
+            self.docker.stop()
         self.network.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -277,6 +288,7 @@ class Journey:
                     password=password, wrap=self.network.wrap
                 )
                 self.postgres.start()
+            self._docker_for(page)
             for step in read_page(page).steps:
                 step_started = time.monotonic()
                 try:
@@ -292,6 +304,20 @@ class Journey:
             raise
         finally:
             self.times[page] = time.monotonic() - started
+
+    def _docker_for(self, page: str) -> None:
+        """Start making the Docker page's image a few pages before it; give the
+        reader's machine a Docker Engine on the page."""
+        at, docker_at = FOLLOWED.index(page), FOLLOWED.index(DOCKER_PAGE)
+        if self.docker_image is None and at >= docker_at - DOCKER_IMAGE_HEAD_START:
+            self.docker_image = ImageInBackground()
+        if page == DOCKER_PAGE and self.docker is None:
+            self.docker = ThrowawayDocker(
+                wrap=self.network.wrap, socket=docker_socket(self.root)
+            )
+            self.docker.start()
+            self.docker_image.wait()
+            give_prefect_image(self.docker)
 
     def do(self, step: Step) -> None:
         match step:
@@ -344,7 +370,7 @@ class Journey:
                 )
             case RunAgainUntil():
                 self.run_again_until(self.shell(step.terminal), step.text)
-            case NotRunHere() | ShownElsewhere():
+            case Instead() | ShownElsewhere():
                 self.not_run.append(step.source)
 
     def command(self, step: Command) -> None:

@@ -15,8 +15,9 @@ The blocks it reads:
 - a `bash` block titled `Terminal`, `Terminal 2`, ...: a command typed there (`Terminal`
   alone is Terminal 1). "(keeps running)" in the title marks a command that does not
   end by itself (a server, a worker): the terminal is busy until a note stops it.
-  "(not on this site's test machines" marks a command the tests cannot run (the page
-  says why);
+  "(instead of ...)" marks another way to do a step the reader has done (the server
+  in Docker instead of `prefect server start`): the journey takes the page's main
+  way, the page's own test runs the other;
 - a `text` block that includes a `.out` file: what the last command printed. Its title
   says which: `Output` (the last command's), `Terminal 3: the worker` (what the command
   still running in Terminal 3 printed so far), `Output, with a running Prefect server`
@@ -53,9 +54,10 @@ BOX = re.compile(
     r'(\s+"(?P<title>.*)")?\s*$'
 )
 TERMINAL = re.compile(r"^Terminal(?: (?P<number>\d+))?\b")
-FILE_NAME = re.compile(r"^[\w./-]+\.\w+$")
+# hello_flow.py, prefect.yaml, and a Dockerfile (a name with no extension)
+FILE_NAME = re.compile(r"^([\w./-]+\.\w+|([\w.-]+/)*Dockerfile)$")
 WRITTEN_BY = re.compile(r"^(?P<name>[\w./-]+\.\w+) \(written by [^)]+\)$")
-NOT_RUN_HERE = "(not on this site's test machines"
+INSTEAD = "(instead of "
 KEEPS_RUNNING = "(keeps running)"
 
 CTRL_C = re.compile(r"^Terminal (?P<number>\d+): press Ctrl-C\b")
@@ -113,7 +115,7 @@ class Command:
 
 
 @dataclass(frozen=True)
-class NotRunHere:
+class Instead:
     where: Where
     source: str
     title: str
@@ -181,7 +183,7 @@ Step = (
     WriteFile
     | ShownFile
     | Command
-    | NotRunHere
+    | Instead
     | Output
     | ShownElsewhere
     | PressCtrlC
@@ -269,7 +271,7 @@ def read_page(name: str, docs: Path = REPO / "docs") -> Page:
         if step is None:
             continue
         if detour:
-            if isinstance(step, Command | NotRunHere):
+            if isinstance(step, Command | Instead):
                 boxes[-1].commands += 1
                 continue
             if isinstance(step, Output) and any(box.commands for box in boxes):
@@ -303,8 +305,8 @@ def _note(where: Where, title: str) -> Step:
 def _block(where: Where, lang: str, title: str, source: str) -> Step | None:
     number = terminal_number(title)
     if lang in ("bash", "sh", "console") and number is not None:
-        if NOT_RUN_HERE in title:
-            return NotRunHere(where, source, title)
+        if INSTEAD in title:
+            return Instead(where, source, title)
         return Command(where, number, source, title)
     if source.endswith(".out"):
         if (

@@ -29,6 +29,12 @@ CI_MARKS = [
 ]
 
 
+def docker_socket(root: Path) -> Path:
+    """Where the Docker Engine of the reader's machine (`root`) listens: Docker's
+    usual place, in that machine's folder."""
+    return root / "var/run/docker.sock"
+
+
 def reader_environment(home: Path, root: Path) -> dict[str, str]:
     """This machine's environment as a reader's new terminal has it: without what the
     test process adds (its virtual environment, Prefect settings, CI marks), with a
@@ -68,5 +74,8 @@ def reader_environment(home: Path, root: Path) -> dict[str, str]:
         "GIT_AUTHOR_EMAIL": "you@example.com",
         "GIT_COMMITTER_NAME": "You",
         "GIT_COMMITTER_EMAIL": "you@example.com",
+        # The Docker Engine the journey starts for the Docker page, where a reader's
+        # listens (docker_socket).
+        "DOCKER_HOST": f"unix://{docker_socket(root)}",
     }
     return env

@@ -42,6 +42,9 @@ VOLATILE = [
     # a temporary folder Python made: /tmp/tmp6moj9gu6, /tmp/tmp99b0vm8wprefect (a
     # worker's, for each run), /tmp/prefect-workspace-attempt-l4bs59kz
     (re.compile(r"/tmp/(tmp|prefect-[a-z-]+-)[a-z0-9_]{8}"), r"/tmp/\1XXXXXXXX"),
+    # the Docker Engine's API version, in docker-py's URLs: the reader's engine may
+    # be another release (http+docker://localhost/v1.41/containers/create)
+    (re.compile(r"(http\+docker://localhost/v)\d+\.\d+/"), r"\1<n>/"),
     # Task run 'create_hello-a4d': the suffix is random
     (re.compile(r"(Task run '[\w.]+)-[0-9a-f]{3}'"), r"\1-<id>'"),
     # <distributed.comm.tcp.TCPConnector object at 0x7f61b94fe120>

@@ -358,9 +358,13 @@ def test_work_pool_types_and_job_variables(parts: dict, update_outputs: bool) ->
         "docker",
         "kubernetes",
     }
-    # Neither prefect-docker nor prefect-kubernetes is installed: the templates are
-    # the server's, here (no internet) the copy that ships with Prefect.
-    assert importlib.util.find_spec("prefect_docker") is None
+    # Where `prefect work-pool create` runs with the type's package installed, the
+    # template is the package's (these tests' environment has prefect-docker, for the
+    # Docker page); without it, the server's: here (no internet) the copy that ships
+    # with Prefect. The reader's project has neither package yet: the journey shows
+    # its pools' variables, from that copy.
+    from prefect_docker.worker import DockerWorker
+
     assert importlib.util.find_spec("prefect_kubernetes") is None
     shipped = json.loads(
         (
@@ -368,12 +372,14 @@ def test_work_pool_types_and_job_variables(parts: dict, update_outputs: bool) ->
             / "collections_data/views/aggregate-worker-metadata.json"
         ).read_text()
     )
-    for name, package, kind in (
-        ("my-docker-pool", "prefect-docker", "docker"),
-        ("my-k8s-pool", "prefect-kubernetes", "kubernetes"),
-    ):
-        template = shipped[package][kind]["default_base_job_configuration"]
-        assert api.work_pool(name).base_job_template == template
+    expected = {
+        "my-docker-pool": DockerWorker.get_default_base_job_template(),
+        "my-k8s-pool": shipped["prefect-kubernetes"]["kubernetes"][
+            "default_base_job_configuration"
+        ],
+    }
+    for name, template in expected.items():
+        assert api.work_pool(name).base_job_template == template, name
     in_docker = api.deployment("train-model/in-docker")
     assert in_docker.job_variables == {
         "image": "registry.example.com/ml/train:2026-11",

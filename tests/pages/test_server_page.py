@@ -4,14 +4,14 @@ Its commands use Prefect's default port 4200 (and 4300), as a reader types them:
 run in private network namespaces (harness/netns.py), so those ports are always free and
 nothing else can reach them. The main scenario uses the project and the `~/.prefect` of
 the reader who did the install and first-flow pages; the port trap and `uvx` get homes
-of their own, so that the three can run at the same time.
+of their own, so that the three can run at the same time. The `docker run` commands run
+in a Docker Engine of their own, in a private network namespace too.
 """
 
 from __future__ import annotations
 
 import json
-import shlex
-import subprocess
+import re
 import tomllib
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,6 +21,7 @@ import pytest
 from prefect.utilities.dockerutils import get_prefect_image_name
 
 from harness import REPO
+from harness.docker_engine import ThrowawayDocker, give_prefect_image
 from harness.netns import PrivateNetwork
 from harness.prefect_server import PrefectServer, free_port
 from harness.reader_fixtures import Installed, Step, the_run
@@ -276,27 +277,53 @@ def test_a_port_given_with_port_leaves_the_ui_asking_port_4200(
     assert json.loads(fixed.output)["api_url"] == OTHER_API
 
 
-@pytest.mark.parametrize(
-    "command", [f"{SV}/docker_server_exposed.sh", f"{SV}/docker_server_local.sh"]
-)
-def test_the_docker_commands_run_the_pinned_prefect(command: str) -> None:
-    # No container engine runs on the test machines, so these two commands are the
-    # only ones on the page that the tests cannot run; the page says so. What can be
-    # checked is checked: the shell reads them, and the image is the Prefect release
-    # this site pins, as Prefect itself names it.
-    assert subprocess.run(["bash", "-n", REPO / command]).returncode == 0
-    words = shlex.split((REPO / command).read_text())
-    assert words[:2] == ["docker", "run"]
-    assert get_prefect_image_name() in words
-    assert words[words.index("--") + 1 :] == [
-        "prefect",
-        "server",
-        "start",
-        "--host",
-        "0.0.0.0",
-    ]
-    published = words[words.index("-p") + 1]
-    if command.endswith("_local.sh"):
-        assert published == "127.0.0.1:4200:4200"  # reachable from this machine only
-    else:
-        assert published == "4200:4200"  # every interface of the host
+@pytest.fixture(scope="module")
+def docker_machine() -> Iterator[tuple[PrivateNetwork, ThrowawayDocker]]:
+    """A machine of its own with Docker Engine, as a reader's: a private network
+    namespace, where Docker makes its bridge network and publishes ports."""
+    with (
+        PrivateNetwork() as network,
+        ThrowawayDocker(wrap=network.wrap, networks=True) as engine,
+    ):
+        give_prefect_image(engine)
+        yield network, engine
+
+
+# What `docker ps` lists as published: every interface, or this machine's loopback.
+PUBLISHED = {
+    f"{SV}/docker_server_exposed.sh": "0.0.0.0:4200->4200/tcp",
+    f"{SV}/docker_server_local.sh": "127.0.0.1:4200->4200/tcp",
+}
+EVERY_IPV6_ADDRESS = ("[::]:4200->4200/tcp", ":::4200->4200/tcp")  # newer, older CLI
+
+
+@pytest.mark.parametrize("command", PUBLISHED)
+def test_the_docker_commands_serve_the_api_and_the_ui_where_the_page_says(
+    command: str, docker_machine: tuple[PrivateNetwork, ThrowawayDocker]
+) -> None:
+    network, engine = docker_machine
+    assert get_prefect_image_name() in (REPO / command).read_text()  # the pinned one
+    started = run_command(
+        [*network.wrap, "bash", str(REPO / command)], cwd=REPO, env=engine.env
+    )
+    assert started.returncode == 0, started.output
+    container = started.output.strip()  # -d: Docker prints the container's id
+    assert re.fullmatch(r"[0-9a-f]{64}", container), started.output
+    try:
+        network.wait_until_healthy(API, timeout=120)
+        status, ui = network.http("http://127.0.0.1:4200/")
+        assert status == 200 and "<title>Prefect Server</title>" in ui, ui[:500]
+        listed = engine.docker(
+            "ps", "--filter", f"id={container}", "--format", "{{.Ports}}"
+        )
+        ports = listed.stdout.strip().split(", ")
+        assert PUBLISHED[command] in ports, ports
+        if command.endswith("_local.sh"):
+            assert ports == [PUBLISHED[command]]  # nowhere else
+        else:
+            assert set(EVERY_IPV6_ADDRESS) & set(ports), ports
+        # Inside the container, the server listens on all of its interfaces.
+        logs = engine.docker("logs", container).stdout
+        assert "Check out the dashboard at http://0.0.0.0:4200" in logs, logs
+    finally:
+        engine.docker("rm", "--force", container)

@@ -1,0 +1,1 @@
+docker build --tag where-am-i:v1 .

@@ -1,0 +1,1 @@
+uv run python deploy_to_docker.py

@@ -1,0 +1,1 @@
+uv run prefect worker start --pool my-docker-pool

@@ -1,0 +1,1 @@
+uv run python last_run.py where-am-i/in-a-container
