@@ -21,12 +21,14 @@ SCRIPT = REPO / "scripts/benchmark.py"
 COMMITTED = [REPO / "docs/data/benchmark.json", *REPO.glob("docs/images/costs/*")]
 
 
-def run_benchmark(*arguments: str, timeout: float = 600) -> Finished:
+def run_benchmark(
+    *arguments: str, timeout: float = 600, env: dict[str, str] | None = None
+) -> Finished:
     """The script in a process group of its own; on a timeout or an interruption it
     gets a Ctrl-C (it then stops the servers and the worker it started)."""
     return run_in_group(
         [sys.executable, str(SCRIPT), *arguments],
-        env=dict(os.environ),
+        env=dict(os.environ) if env is None else env,
         cwd=REPO,
         timeout=timeout,
         stop_signals=(signal.SIGINT,),

@@ -12,7 +12,8 @@ It measures, on the machine it runs on:
   calls, n task calls, n `.submit()`, one `.map()` over n inputs, for growing n;
 - task runners (threads, processes, Dask) for CPU-bound and for sleeping tasks;
 - the latency from `prefect deployment run` to Completed, with a process worker at
-  Prefect's default polling and at fast polling.
+  Prefect's default polling and at fast polling, and with a Docker worker (on a Docker
+  Engine of its own: Linux, root, and Debian's docker.io and debootstrap packages).
 
 The quick mode measures the deployment runs alongside the rest, to finish sooner: its
 figures check that every part works, they are not for the page.
@@ -57,6 +58,7 @@ from harness.benchmark.measure import (
 )
 from harness.benchmark.plots import draw_plots
 from harness.benchmark.report import machine, print_table
+from harness.docker_engine import missing_tools
 from harness.prefect_server import (
     cache_bytecode,
 )
@@ -86,6 +88,20 @@ def checked_output_paths(
             parser.error(f"{option} {path}: {existing} is not writable")
 
 
+def checked_docker_engine(parser: argparse.ArgumentParser) -> None:
+    """Refuse, before measuring anything, a machine where the Docker runs cannot be
+    made: they start a Docker Engine of their own."""
+    missing = missing_tools()
+    if missing:
+        parser.error(
+            "the Docker runs need "
+            + ", ".join(missing)
+            + f": apt-get install {' '.join(missing)}"
+        )
+    if os.geteuid() != 0:
+        parser.error("the Docker runs start dockerd, which needs root: run as root")
+
+
 def display(path: Path) -> str:
     return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
 
@@ -111,6 +127,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     checked_output_paths(parser, args.out, args.plots)
+    checked_docker_engine(parser)
     cache_bytecode()
     plan = QUICK if args.quick else FULL
 

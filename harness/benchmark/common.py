@@ -33,6 +33,10 @@ RESULT_MARKER = "BENCHMARK-RESULT "  # as in benchmark_flows.py
 
 POOL = "costs-pool"
 DEPLOYMENT = "hello-flow/costs"
+# The same flow, deployed with an image to a Docker work pool (as docs/docker.md does).
+DOCKER_POOL = "costs-docker-pool"
+DOCKER_DEPLOYMENT = "hello-flow/costs-in-docker"
+DOCKER_IMAGE = "costs-hello:v1"
 # The polling settings a worker reads (what the figures record as "fast").
 WORKER_POLLING = {
     name: value

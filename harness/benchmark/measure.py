@@ -17,6 +17,9 @@ from pathlib import Path
 
 from harness.benchmark.common import (
     DEPLOYMENT,
+    DOCKER_DEPLOYMENT,
+    DOCKER_IMAGE,
+    DOCKER_POOL,
     FINAL_STATES,
     FLOWS,
     HELLO_WORLD,
@@ -33,6 +36,7 @@ from harness.benchmark.common import (
     run_checked,
     waited,
 )
+from harness.docker_engine import PREFECT_IMAGE, ThrowawayDocker, give_prefect_image
 from harness.measure import (
     HELLO_FLOW,
     hello_flow_times,
@@ -308,11 +312,11 @@ def measure_runners(plan: Plan, server: PrefectServer, scratch: Path) -> dict:
 
 
 @contextlib.contextmanager
-def worker(env: dict[str, str], log: Path, stop: threading.Event):
-    """`prefect worker start` on the pool, until it says it has started."""
+def worker(env: dict[str, str], log: Path, stop: threading.Event, pool: str = POOL):
+    """`prefect worker start` on a pool, until it says it has started."""
     # A worker stops on Ctrl-C; a second one makes it stop at once.
     with Background(
-        [prefect_executable(), "worker", "start", "--pool", POOL],
+        [prefect_executable(), "worker", "start", "--pool", pool],
         cwd=log.parent,
         env=env,
         log=log,
@@ -338,7 +342,11 @@ def seconds_since(timestamp: str, start: float) -> float:
 
 
 def one_deployment_run(
-    server: PrefectServer, env: dict, cwd: Path, stop: threading.Event
+    server: PrefectServer,
+    env: dict,
+    cwd: Path,
+    stop: threading.Event,
+    deployment: str = DEPLOYMENT,
 ) -> dict:
     """`prefect deployment run`, then the API until the run is Completed.
 
@@ -347,7 +355,7 @@ def one_deployment_run(
     start_clock = time.time()  # compared with the timestamps of the run's states
     start = time.perf_counter()
     created = run_checked(
-        [prefect_executable(), "deployment", "run", DEPLOYMENT],
+        [prefect_executable(), "deployment", "run", deployment],
         env=env,
         cwd=cwd,
         timeout=120,
@@ -382,7 +390,7 @@ def one_deployment_run(
         "command_s": command,  # until `prefect deployment run` returned
         "created_s": states["SCHEDULED"],  # the server has the run
         "picked_up_s": states["PENDING"],  # a worker took it
-        "running_s": states["RUNNING"],  # its own process began the flow
+        "running_s": states["RUNNING"],  # its own process (container) began the flow
         "completed_s": total,  # seen Completed through the API
     }
 
@@ -426,33 +434,122 @@ def measure_latency(
                 defaults["PREFECT_WORKER_QUERY_SECONDS"],
             )
         )
-        samples = []
         with worker({**env, **settings}, scratch / f"worker-{mode}.log", stop):
-            for k in range(plan.latency_samples):
-                # A reader asks for a run at any moment of the worker's polling cycle.
-                # A run asked for right after the previous one ended would always
-                # meet the cycle at the same point; spreading the requests over one
-                # polling interval samples the whole cycle instead.
-                if stop.wait((k + 0.5) / plan.latency_samples * interval):
-                    raise BenchmarkError("stopped")
-                samples.append(one_deployment_run(server, env, project, stop))
+            samples = deployment_runs(plan, server, env, project, stop, interval)
         result[mode] = {
             "settings": settings
             or {name: str(value) for name, value in defaults.items()},
             "polls_per_minute": 60 / interval,
-            **{
-                step: spread([sample[step] for sample in samples])
-                for step in samples[0]
-            },
+            **samples,
         }
+    progress("deployment latency: a Docker worker")
+    fast_interval = float(WORKER_POLLING["PREFECT_WORKER_QUERY_SECONDS"])
+    result["docker"] = measure_docker_latency(
+        plan, server, env, project, stop, fast_interval
+    )
     result["ratios"] = {
         "default_vs_fast": result["default"]["completed_s"]["median"]
         / result["fast"]["completed_s"]["median"],
         "polls_fast_vs_default": result["fast"]["polls_per_minute"]
         / result["default"]["polls_per_minute"],
+        "docker_vs_process": result["docker"]["completed_s"]["median"]
+        / result["fast"]["completed_s"]["median"],
     }
     result["samples"] = plan.latency_samples
     return result
+
+
+def deployment_runs(
+    plan: Plan,
+    server: PrefectServer,
+    env: dict,
+    project: Path,
+    stop: threading.Event,
+    interval: float,
+    deployment: str = DEPLOYMENT,
+) -> dict:
+    """plan.latency_samples runs of `deployment`: the spread of each step's time."""
+    samples = []
+    for k in range(plan.latency_samples):
+        # A reader asks for a run at any moment of the worker's polling cycle. A run
+        # asked for right after the previous one ended would always meet the cycle
+        # at the same point; spreading the requests over one polling interval
+        # samples the whole cycle instead.
+        if stop.wait((k + 0.5) / plan.latency_samples * interval):
+            raise BenchmarkError("stopped")
+        samples.append(one_deployment_run(server, env, project, stop, deployment))
+    return {step: spread([sample[step] for sample in samples]) for step in samples[0]}
+
+
+# As docs/docker.md builds and deploys: the flow's file in the image, the image used
+# from the worker's machine (no registry).
+DOCKERFILE = f"""\
+FROM {PREFECT_IMAGE}
+COPY {HELLO_FLOW.name} /opt/prefect/{HELLO_FLOW.name}
+"""
+DEPLOY_TO_DOCKER = f"""\
+from hello_flow import hello_flow
+
+hello_flow.deploy(
+    name="{DOCKER_DEPLOYMENT.split("/")[1]}",
+    work_pool_name="{DOCKER_POOL}",
+    image="{DOCKER_IMAGE}",
+    build=False,
+    push=False,
+    job_variables={{"image_pull_policy": "Never"}},
+)
+"""
+
+
+def measure_docker_latency(
+    plan: Plan,
+    server: PrefectServer,
+    env: dict,
+    project: Path,
+    stop: threading.Event,
+    interval: float,
+) -> dict:
+    """The same deployment runs with a Docker worker (fast polling), each in a new
+    container, on a Docker Engine of the benchmark's own; and the image's build."""
+    with ThrowawayDocker() as engine:
+        base_image_s = give_prefect_image(engine)
+        (project / "Dockerfile").write_text(DOCKERFILE)
+        started = time.perf_counter()
+        engine.docker("build", "--quiet", "--tag", DOCKER_IMAGE, str(project))
+        image_build_s = time.perf_counter() - started
+        docker_env = {**env, "DOCKER_HOST": engine.host}
+        run_checked(
+            [
+                prefect_executable(),
+                "work-pool",
+                "create",
+                DOCKER_POOL,
+                "--type",
+                "docker",
+            ],
+            env=docker_env,
+            cwd=project,
+            timeout=120,
+        )
+        (project / "deploy_to_docker.py").write_text(DEPLOY_TO_DOCKER)
+        run_checked(
+            [sys.executable, "deploy_to_docker.py"],
+            env=docker_env,
+            cwd=project,
+            timeout=120,
+        )
+        settings = {**docker_env, **WORKER_POLLING}
+        log = project.parent / "worker-docker.log"
+        with worker(settings, log, stop, pool=DOCKER_POOL):
+            samples = deployment_runs(
+                plan, server, docker_env, project, stop, interval, DOCKER_DEPLOYMENT
+            )
+    return {
+        "settings": WORKER_POLLING,
+        "base_image_import_s": base_image_s,  # the stand-in for the official image
+        "image_build_s": image_build_s,  # docker build: the flow's file on top
+        **samples,
+    }
 
 
 def measure_overlapping(

@@ -126,6 +126,14 @@ def table_rows(figures: dict) -> list[tuple[str, dict, float]]:
                 1,
             )
         )
+    docker = lat["docker"]
+    rows.append(
+        (
+            "prefect deployment run to Completed, Docker worker, fast polling",
+            docker["completed_s"],
+            1,
+        )
+    )
     return rows
 
 
@@ -172,4 +180,10 @@ def print_table(figures: dict) -> None:
     print(
         f"deployment run to Completed: default polling {lat['default_vs_fast']:.1f}x "
         f"fast polling, which polls {lat['polls_fast_vs_default']:.0f}x as often"
+    )
+    docker = figures["deployment_latency"]["docker"]
+    print(
+        f"deployment run in a Docker container: {lat['docker_vs_process']:.1f}x a "
+        f"process worker's (both fast polling); docker build of its image "
+        f"{duration(docker['image_build_s'])}"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import statistics
 import xml.etree.ElementTree as ElementTree
@@ -121,7 +122,7 @@ def test_every_figure_is_there(quick: Quick) -> None:
             assert set(figures["submit_to_results_s"]) == STATS
 
     latency = f["deployment_latency"]
-    for mode in ("default", "fast"):
+    for mode in ("default", "fast", "docker"):
         for step in (
             "command_s",
             "created_s",
@@ -132,7 +133,14 @@ def test_every_figure_is_there(quick: Quick) -> None:
             assert set(latency[mode][step]) == STATS, (mode, step)
     assert latency["fast"]["settings"]["PREFECT_WORKER_QUERY_SECONDS"] == "1"
     assert float(latency["default"]["settings"]["PREFECT_WORKER_QUERY_SECONDS"]) > 1
-    assert set(latency["ratios"]) == {"default_vs_fast", "polls_fast_vs_default"}
+    assert latency["docker"]["settings"] == latency["fast"]["settings"]
+    assert latency["docker"]["image_build_s"] > 0
+    assert latency["docker"]["base_image_import_s"] > 0
+    assert set(latency["ratios"]) == {
+        "default_vs_fast",
+        "polls_fast_vs_default",
+        "docker_vs_process",
+    }
 
 
 def numbers(value: object, where: str = ""):
@@ -198,7 +206,7 @@ def test_the_figures_agree_with_each_other(quick: Quick) -> None:
                 strict=True,
             ):
                 assert per == pytest.approx(total / int(size) * 1000), (way, size)
-    for mode in ("default", "fast"):
+    for mode in ("default", "fast", "docker"):
         run = quick.figures["deployment_latency"][mode]
         # Each step of a deployment run comes after the one before.
         assert (
@@ -244,6 +252,7 @@ def table_labels() -> list[str]:
     labels += [
         "prefect deployment run to Completed, default polling",
         "prefect deployment run to Completed, fast polling",
+        "prefect deployment run to Completed, Docker worker, fast polling",
     ]
     return labels
 
@@ -277,6 +286,22 @@ def test_bad_input_is_refused_before_measuring(
     assert run.stderr.splitlines()[-1].startswith("benchmark.py: error: ")
     assert run.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_machine_without_docker_is_refused_before_measuring(tmp_path: Path) -> None:
+    no_tools = tmp_path / "bin"  # a PATH where neither dockerd nor debootstrap is
+    no_tools.mkdir()
+    out = tmp_path / "figures.json"
+    run = run_benchmark(
+        "--out", str(out), env={**os.environ, "PATH": str(no_tools)}, timeout=60
+    )
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert run.stderr.splitlines()[-1] == (
+        "benchmark.py: error: the Docker runs need docker.io, debootstrap: "
+        "apt-get install docker.io debootstrap"
+    )
+    assert run.stdout == ""
+    assert not out.exists()
 
 
 def test_the_costs_page_shows_the_committed_figures(built_site: Path) -> None:
