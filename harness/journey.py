@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import REPO
-from harness.docker_engine import ImageInBackground, ThrowawayDocker, give_prefect_image
 from harness.netns import PrivateNetwork
 from harness.page_steps import (
     Command,
@@ -42,8 +41,8 @@ from harness.page_steps import (
     WriteFile,
     read_page,
 )
-from harness.postgres import ThrowawayPostgres
-from harness.reader_environment import docker_socket, reader_environment
+from harness.provisions import Provisions
+from harness.reader_environment import reader_environment
 from harness.reader_shell import Shell, ShellError, question_of
 from harness.shown_output import check_or_update, difference, present
 from harness.waiting import wait_until
@@ -74,17 +73,7 @@ FOLLOWED = [
     "scaling.md",
     "costs.md",
 ]
-# What a page asks the reader to have that no earlier page makes: the journey gives
-# the reader's machine one when it reaches the page. The scaling page needs a
-# PostgreSQL server on its default port, its superuser with a password (the one the
-# page types at psql's prompt), as the official container image or a managed
-# database has.
-POSTGRES_PAGE = "scaling.md"
-# The Docker page needs a Docker Engine, with the image its Dockerfile starts FROM
-# (docker_engine.py). The image takes a minute or two to make: it is made in the
-# background from a few pages before.
-DOCKER_PAGE = "docker.md"
-DOCKER_IMAGE_HEAD_START = 2  # pages
+# The password the scaling page types at psql's prompt (harness/provisions.py).
 POSTGRES_ANSWERS = "snippets/scaling/create_database_questions.out"
 # What `prefect config view` lists of the settings the harness adds (below).
 HARNESS_LINES = [
@@ -216,9 +205,6 @@ class Journey:
     shown_at: dict[str, dict[int, int]] = field(default_factory=dict)
     """Each output compared, and where each terminal's text stood then: what a page's
     own test reads of a terminal between two outputs."""
-    postgres: ThrowawayPostgres | None = None
-    docker: ThrowawayDocker | None = None
-    docker_image: ImageInBackground | None = None
 
     def __post_init__(self) -> None:
         # The reader's machine: a folder of the same length in every run, for what
@@ -233,6 +219,8 @@ class Journey:
         self.env = reader_environment(self.home, self.root)
         self.rcfile = self.root / "bashrc-of-the-journey"
         self.network = PrivateNetwork()
+        (password,) = answers_in(POSTGRES_ANSWERS).values()
+        self.provisions = Provisions(self.network.wrap, self.root, password)
         self._side: tuple[PrivateNetwork, Shell, Path] | None = None
         self.paths = {str(self.root): "", sys.base_prefix: "…"}
 
@@ -267,10 +255,7 @@ class Journey:
             network, server, _ = self._side
             server.close()
             network.close()
-        if self.postgres:
-            self.postgres.stop()
-        if self.docker:
-            self.docker.stop()
+        self.provisions.stop()
         self.network.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -282,13 +267,7 @@ class Journey:
             )
         started = time.monotonic()
         try:
-            if page == POSTGRES_PAGE and self.postgres is None:
-                (password,) = answers_in(POSTGRES_ANSWERS).values()
-                self.postgres = ThrowawayPostgres(
-                    password=password, wrap=self.network.wrap
-                )
-                self.postgres.start()
-            self._docker_for(page)
+            self.provisions.before(page, FOLLOWED)
             for step in read_page(page).steps:
                 step_started = time.monotonic()
                 try:
@@ -304,20 +283,6 @@ class Journey:
             raise
         finally:
             self.times[page] = time.monotonic() - started
-
-    def _docker_for(self, page: str) -> None:
-        """Start making the Docker page's image a few pages before it; give the
-        reader's machine a Docker Engine on the page."""
-        at, docker_at = FOLLOWED.index(page), FOLLOWED.index(DOCKER_PAGE)
-        if self.docker_image is None and at >= docker_at - DOCKER_IMAGE_HEAD_START:
-            self.docker_image = ImageInBackground()
-        if page == DOCKER_PAGE and self.docker is None:
-            self.docker = ThrowawayDocker(
-                wrap=self.network.wrap, socket=docker_socket(self.root)
-            )
-            self.docker.start()
-            self.docker_image.wait()
-            give_prefect_image(self.docker)
 
     def do(self, step: Step) -> None:
         match step:
