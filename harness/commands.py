@@ -179,6 +179,12 @@ RUNS = [
     # another way to start the server: in Docker, in a private network namespace
     dedicated(f"{S}/server/docker_server_exposed.sh", output=False),
     dedicated(f"{S}/server/docker_server_local.sh", output=False),
+    # ... while the reader's own server holds port 4200: Docker's error
+    dedicated(
+        f"{S}/server/docker_server_local.sh",
+        f"{S}/server/docker_server_port_taken.out",
+        returncode=125,
+    ),
     # deployments.md: test_deployments_page.py, against the session's server
     dedicated(f"{S}/deployments/deploy_interactive.sh", tty=True),
     dedicated(

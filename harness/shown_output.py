@@ -45,6 +45,9 @@ VOLATILE = [
     # the Docker Engine's API version, in docker-py's URLs: the reader's engine may
     # be another release (http+docker://localhost/v1.41/containers/create)
     (re.compile(r"(http\+docker://localhost/v)\d+\.\d+/"), r"\1<n>/"),
+    # a container's id, as `docker run` prints it, and the name Docker made up for it
+    (re.compile(r"\b[0-9a-f]{64}\b"), "<container id>"),
+    (re.compile(r"(on endpoint )[a-z]+_[a-z]+\b"), r"\1<name>"),
     # Task run 'create_hello-a4d': the suffix is random
     (re.compile(r"(Task run '[\w.]+)-[0-9a-f]{3}'"), r"\1-<id>'"),
     # <distributed.comm.tcp.TCPConnector object at 0x7f61b94fe120>

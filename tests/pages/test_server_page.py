@@ -21,6 +21,7 @@ import pytest
 from prefect.utilities.dockerutils import get_prefect_image_name
 
 from harness import REPO
+from harness.commands import RUNS_BY_COMMAND
 from harness.docker_engine import ThrowawayDocker, give_prefect_image
 from harness.netns import PrivateNetwork
 from harness.prefect_server import PrefectServer, free_port
@@ -313,6 +314,9 @@ def test_the_docker_commands_serve_the_api_and_the_ui_where_the_page_says(
         network.wait_until_healthy(API, timeout=120)
         status, ui = network.http("http://127.0.0.1:4200/")
         assert status == 200 and "<title>Prefect Server</title>" in ui, ui[:500]
+        # The UI asks Prefect's default address for its data, whatever --host says.
+        status, ui_settings = network.http("http://127.0.0.1:4200/ui-settings")
+        assert json.loads(ui_settings)["api_url"] == API
         listed = engine.docker(
             "ps", "--filter", f"id={container}", "--format", "{{.Ports}}"
         )
@@ -327,3 +331,30 @@ def test_the_docker_commands_serve_the_api_and_the_ui_where_the_page_says(
         assert "Check out the dashboard at http://0.0.0.0:4200" in logs, logs
     finally:
         engine.docker("rm", "--force", container)
+
+
+def test_a_taken_port_stops_the_docker_command_with_docker_s_reason(
+    docker_machine: tuple[PrivateNetwork, ThrowawayDocker],
+    tmp_path: Path,
+    update_outputs: bool,
+) -> None:
+    # As on the page: the reader's own server, started as the page starts it, holds
+    # 127.0.0.1:4200 when the docker run command comes.
+    network, engine = docker_machine
+    terminal = Terminal(cwd=tmp_path, home=tmp_path / "home", wrap=network.wrap)
+    with start_server(
+        terminal, f"{SV}/start_server.sh", tmp_path / "server.log", network.healthy(API)
+    ):
+        run = next(
+            run
+            for run in RUNS_BY_COMMAND[f"{SV}/docker_server_local.sh"]
+            if run.output == f"{SV}/docker_server_port_taken.out"
+        )
+        docker = terminal.with_env(DOCKER_HOST=engine.host)
+        result = docker.check(run, update=update_outputs)
+    # Docker made the container, then could not publish its port: the container
+    # stays, created and never started, until it is removed.
+    (container,) = re.findall(r"(?m)^[0-9a-f]{64}$", result.output)
+    state = engine.docker("inspect", "--format", "{{.State.Status}}", container)
+    assert state.stdout.strip() == "created"
+    engine.docker("rm", container)
