@@ -28,6 +28,9 @@ def upcoming_runs(deployment_name: str, limit: int = 5) -> None:
             sort=FlowRunSort.EXPECTED_START_TIME_ASC,
             limit=limit,
         )
+    if not runs:
+        # The server schedules a new or changed deployment's runs within seconds.
+        print(f"No scheduled runs of {deployment_name} yet: try again in a few seconds")
     for run in runs:
         print(f"{run.expected_start_time:%Y-%m-%d %H:%M:%S %Z}  flow run {run.name!r}")
 
