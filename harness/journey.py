@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import REPO
+from harness.journey_probes import PROBES, Server
 from harness.netns import PrivateNetwork
 from harness.page_steps import (
     Command,
@@ -202,6 +203,8 @@ class Journey:
     written: dict[str, str] = field(default_factory=dict)
     """Each file written on the way (its name in the reader's folder), and its
     snippet."""
+    probed: dict[str, object] = field(default_factory=dict)
+    """What the server held after a page (harness/journey_probes.py)."""
     shown_at: dict[str, dict[int, int]] = field(default_factory=dict)
     """Each output compared, and where each terminal's text stood then: what a page's
     own test reads of a terminal between two outputs."""
@@ -278,6 +281,8 @@ class Journey:
                     self.step_times[f"{step.where} {describe(step)}"] = (
                         time.monotonic() - step_started
                     )
+            if page in PROBES:
+                self.probed[page] = PROBES[page](Server(self.network, SERVER_API))
         except BaseException:
             self.failed_at = page
             raise

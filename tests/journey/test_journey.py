@@ -53,3 +53,46 @@ def test_the_scaling_page_quotes_the_lock_errors_its_servers_logged(
     shown = json.loads(LOCKED.read_text())
     assert set(shown) == {"postgres", "sqlite"} and shown["postgres"] == 0
     assert isinstance(shown["sqlite"], int) and shown["sqlite"] >= 0
+
+
+def test_the_docker_runs_reached_the_server_from_their_containers(
+    journey: Followed,
+) -> None:
+    """What the Docker page says the server holds and no output shows: the log lines
+    each run sent from inside its container, the job variables a run was given on
+    its own, and the deployment's, unchanged by them."""
+    journey.parts["docker.md"].result(timeout=3600)
+    check_docker_runs(journey.journey.probed["docker.md"])
+
+
+def check_docker_runs(probed: dict) -> None:
+    assert probed["job_variables"] == {
+        "image": "where-am-i:v1",  # deploy(image=...) puts it there
+        "image_pull_policy": "Never",
+        "env": {"GREETING": "Hello from the deployment"},
+        "mem_limit": "256m",
+    }
+    first, overridden, missing_image, no_docker = probed["runs"]
+    assert [run["state"] for run in probed["runs"]] == [
+        "Completed",
+        "Completed",
+        "Crashed",
+        "Crashed",
+    ]
+    assert first["job_variables"] == {}
+    assert {
+        "In a container: True, on Debian GNU/Linux 13 (trixie)",
+        "GREETING: Hello from the deployment",
+        "Memory limit: 256 MiB",
+    } <= set(first["logs"])
+    assert overridden["job_variables"] == {
+        "mem_limit": "512m",
+        "env": {"GREETING": "Hello from this run"},
+    }
+    assert {"GREETING: Hello from this run", "Memory limit: 512 MiB"} <= set(
+        overridden["logs"]
+    )
+    assert missing_image["job_variables"] == {"image": "where-am-i:v9"}
+    # Crashed before any container existed: no line came from inside one.
+    for crashed in (missing_image, no_docker):
+        assert not any(line.startswith("In a container") for line in crashed["logs"])
