@@ -28,6 +28,7 @@ from pathlib import Path
 from harness import REPO
 from harness.journey_probes import PROBES, Server
 from harness.netns import PrivateNetwork
+from harness.output_rules import Rule, rule
 from harness.page_steps import (
     Command,
     Instead,
@@ -87,26 +88,6 @@ class JourneyError(AssertionError):
     pass
 
 
-@dataclass
-class Options:
-    """How a shown output may vary between runs (races, measurements), and the exit
-    status the command ends with."""
-
-    ordered: bool = True
-    optional: tuple[str, ...] = ()
-    figures: tuple[str, ...] = ()
-    returncode: int = 0
-
-
-def options_for(output: str) -> Options:
-    from harness.commands import RUNS
-
-    for run in RUNS:
-        if run.output == output:
-            return Options(run.ordered, run.optional, run.figures, run.returncode)
-    return Options()
-
-
 @functools.cache
 def followed_steps() -> tuple[Step, ...]:
     """Every step of the pages the journey follows, in order."""
@@ -134,11 +115,28 @@ def journey_commands() -> frozenset[str]:
 
 
 def exit_status(command: str) -> int | None:
-    """The exit status every run of `command` ends with (None: it varies)."""
-    from harness.commands import RUNS
-
-    codes = {run.returncode for run in RUNS if run.command == command} or {0}
+    """The exit status every run of `command` the pages show ends with (None: it
+    varies): that of the outputs shown under it (harness/output_rules.py), or 0."""
+    codes = {rule(output).returncode for output in shown_outputs_of(command)} or {0}
     return codes.pop() if len(codes) == 1 else None
+
+
+@functools.cache
+def shown_outputs_of(command: str) -> frozenset[str]:
+    """The outputs the followed pages show under `command`: a plain output block
+    shows the output of the command typed last, a "Terminal N: ..." one that of the
+    command typed last into Terminal N."""
+    shown: set[str] = set()
+    last: str | None = None
+    in_terminal: dict[int, str] = {}
+    for step in followed_steps():
+        if isinstance(step, Command):
+            last = in_terminal[step.terminal] = step.source
+        elif isinstance(step, Output):
+            of = in_terminal.get(step.terminal) if step.terminal else last
+            if of == command:
+                shown.add(step.source)
+    return frozenset(shown)
 
 
 def describe(step: Step) -> str:
@@ -428,7 +426,7 @@ class Journey:
             )
 
     def output(self, step: Output) -> None:
-        options = options_for(step.source)
+        options = rule(step.source)
         if step.with_a_server:
             self.compare(step.source, self.with_a_server(), options)
             return
@@ -452,7 +450,7 @@ class Journey:
         shell.mark_shown(upto)
         self.shown_at[step.source] = {n: len(s.text) for n, s in self.shells.items()}
 
-    def settle(self, shell: Shell, shown: str, options: Options) -> tuple[str, int]:
+    def settle(self, shell: Shell, shown: str, options: Rule) -> tuple[str, int]:
         """What a command that keeps running printed since the last block shown of
         it, once it shows what the page shows. A refresh takes what it printed once
         it has been quiet for a few seconds."""
@@ -487,7 +485,7 @@ class Journey:
             shell._wait(lambda text, n=upto: len(text) > n, 1)
 
     @staticmethod
-    def differs(recorded: str, fresh: str, options: Options) -> str:
+    def differs(recorded: str, fresh: str, options: Rule) -> str:
         return difference(
             recorded,
             fresh,
@@ -503,8 +501,8 @@ class Journey:
         rendered = re.sub(r"(?m)^\^C", "", rendered)
         return present(rendered, paths=self.paths, drop=HARNESS_LINES)
 
-    def compare(self, shown: str, fresh: str, options: Options | None = None) -> None:
-        options = options or Options()
+    def compare(self, shown: str, fresh: str, options: Rule | None = None) -> None:
+        options = options or Rule()
         path = REPO / shown
         if self.update:
             # Every output, even one that says the same once masked: the outputs

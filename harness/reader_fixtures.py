@@ -18,10 +18,9 @@ from pathlib import Path
 import pytest
 
 from harness import REPO
-from harness.commands import RUNS_BY_COMMAND, Run
 from harness.prefect_server import PATIENT_TEMPORARY_SERVER
 from harness.pty_session import ENTER, Question, Session, answer_questions
-from harness.terminal import Result, Scenario, Terminal, command_env
+from harness.terminal import Result, Run, Scenario, Terminal, command_env
 from harness.uv import write_locked_versions
 
 
@@ -37,19 +36,11 @@ class Step:
         return self.terminal.check(self.run, update=update, result=self.result)
 
 
-def the_run(command: str, *, dedicated: bool = True, output: str | None = None) -> Run:
-    """The registered run of a command snippet (harness/commands.py)."""
-    (run,) = [
-        run
-        for run in RUNS_BY_COMMAND[command]
-        if run.dedicated == dedicated and (output is None or run.output == output)
-    ]
-    return run
-
-
-def step(terminal: Terminal, command: str) -> Step:
-    run = the_run(command)
-    return Step(run, terminal.run(command), terminal)
+def step(terminal: Terminal, command: str, output: str | None = None) -> Step:
+    """Run `command` as a reader types it; its output is checked later, against
+    `output` (by default the NAME.out the page shows under it)."""
+    run = Run.of(command, output)
+    return Step(run, terminal.run_as_reader(run), terminal)
 
 
 @dataclass
@@ -101,6 +92,7 @@ def first_run(installed: Installed) -> Step:
     return step(
         installed.terminal.with_env(**PATIENT_TEMPORARY_SERVER),
         "snippets/flows/run_hello_flow.sh",
+        output="snippets/flows/run_hello_flow_temporary_server.out",
     )
 
 

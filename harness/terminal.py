@@ -25,8 +25,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from harness import REPO
-from harness.commands import RUNS_BY_COMMAND, Run
 from harness.journey import journey_outputs
+from harness.output_rules import IN_A_TERMINAL, rule
 from harness.prefect_server import run_in_group, start_in_group, stop_process
 from harness.pty_session import Pty, Question, Session, answer_questions
 from harness.shown_output import ANSI, COLUMNS, check_or_update, present
@@ -42,6 +42,29 @@ def id_after(label: str, output: str) -> str:
     found = re.search(re.escape(label) + f"({UUID})", output)
     assert found, f"no id after {label!r} in:\n{output}"
     return found.group(1)
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run of a command snippet that a test makes, and the output its page shows of
+    it: by default NAME.out next to the command, if the page shows one."""
+
+    command: str
+    output: str | None = None
+    """The `.out` file to compare with (None: the page shows no output of this run)."""
+
+    @classmethod
+    def of(cls, command: str, output: str | None = None) -> Run:
+        shown = output or command.removesuffix(".sh") + ".out"
+        return cls(command, shown if output or (REPO / shown).exists() else None)
+
+    @property
+    def tty(self) -> bool:
+        return self.command in IN_A_TERMINAL
+
+    @property
+    def returncode(self) -> int:
+        return rule(self.output).returncode
 
 
 def command_env(*, home: Path, api_url: str | None) -> dict[str, str]:
@@ -324,8 +347,9 @@ class Terminal:
             stop_signals=stop_signals,
         )
 
-    def run_as_registered(self, run: Run, questions: list[Question] = ()) -> Result:
-        """Run `run.command` in a pipe, or in a pseudo-terminal if `run.tty`."""
+    def run_as_reader(self, run: Run, questions: list[Question] = ()) -> Result:
+        """Run `run.command` in a pipe, or in a pseudo-terminal where it behaves
+        differently without one (output_rules.IN_A_TERMINAL)."""
         if run.tty:
             session = self.converse(run.command, questions)
             return Result(session.exitstatus, session.screen)
@@ -360,19 +384,20 @@ class Terminal:
         """Run `run.command` (or take the `result` of an earlier run of it), check
         its exit code and the output its page shows."""
         if result is None:
-            result = self.run_as_registered(run, questions)
+            result = self.run_as_reader(run, questions)
         assert result.returncode == run.returncode, (
             f"{run.command} exited with {result.returncode}, "
             f"expected {run.returncode}:\n{result.output}"
         )
         if run.output:
+            variation = rule(run.output)
             assert_shown(
                 run.output,
                 self.present(result.output),
                 update=update,
-                ordered=run.ordered,
-                optional=run.optional,
-                figures=run.figures,
+                ordered=variation.ordered,
+                optional=variation.optional,
+                figures=variation.figures,
                 what=f"the output of {run.command}",
             )
         return result
@@ -429,19 +454,17 @@ class Scenario:
     def run(
         self, command: str, questions: list[Question] = (), key: str = ""
     ) -> Result:
-        run = next(run for run in RUNS_BY_COMMAND[command] if run.dedicated)
-        self.results[key or command] = self.terminal.run_as_registered(run, questions)
+        self.results[key or command] = self.terminal.run_as_reader(
+            Run.of(command), questions
+        )
         return self.results[key or command]
 
     def check(
         self, command: str, *, update: bool, key: str = "", output: str = ""
     ) -> Result:
         """Check the recorded result of `command` against its shown output."""
-        run = next(
-            run
-            for run in RUNS_BY_COMMAND[command]
-            if run.dedicated and (not output or run.output == output)
-        )
         return self.terminal.check(
-            run, update=update, result=self.results[key or command]
+            Run.of(command, output or None),
+            update=update,
+            result=self.results[key or command],
         )

@@ -29,12 +29,12 @@ import tempfile
 from pathlib import Path
 
 from harness import REPO
-from harness.commands import COMMAND_ONLY
 from harness.measure import (
     HELLO_FLOW,
     base_env,
     timed,
 )
+from harness.output_rules import COMMAND_ONLY
 from harness.prefect_server import cache_bytecode
 
 OUTPUT = REPO / "docs/data/speed.json"

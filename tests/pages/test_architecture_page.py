@@ -8,8 +8,7 @@ from pathlib import Path
 
 from harness import prefect_api as api
 from harness.prefect_server import FAST_POLLING
-from harness.reader_fixtures import the_run
-from harness.terminal import Result, Scenario, id_after
+from harness.terminal import Result, Run, Scenario, id_after
 
 A = "snippets/architecture"
 
@@ -43,7 +42,7 @@ def test_a_worker_for_the_pool_runs_the_late_run(
             rf"Flow run '{run.name}' - Finished in state Completed\(\)\n"
         )
         scenario.terminal.check(
-            the_run(f"{A}/worker_nobody_home.sh"),
+            Run.of(f"{A}/worker_nobody_home.sh"),
             update=update_outputs,
             result=Result(0, worker.output[: finished.end()]),
         )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from harness.reader_fixtures import Installed, the_run
+from harness.reader_fixtures import Installed
 
 
 def test_uv_compiles_the_projects_packages(installed: Installed) -> None:
-    run = the_run("snippets/costs/compile_bytecode.sh")
-    result = installed.terminal.run(run.command)
+    result = installed.terminal.run("snippets/costs/compile_bytecode.sh")
     assert result.returncode == 0, result.output
     assert "Bytecode compiled" in result.output
     # Prefect's own modules, compiled for the project's Python.

@@ -18,10 +18,11 @@ from harness import REPO
 from harness import prefect_api as api
 from harness.prefect_server import FAST_POLLING, prefect_executable
 from harness.pty_session import ENTER, Question, answer_questions
-from harness.reader_fixtures import Deployed, the_run
+from harness.reader_fixtures import Deployed
 from harness.terminal import (
     Background,
     Result,
+    Run,
     Terminal,
     assert_shown,
     id_after,
@@ -66,7 +67,7 @@ def test_the_interactive_deploy_asks_what_the_page_shows(
         what="the questions `prefect deploy` asks",
     )
     terminal.check(
-        the_run(f"{D}/deploy_interactive.sh", output=f"{D}/deploy_interactive.out"),
+        Run.of(f"{D}/deploy_interactive.sh", output=f"{D}/deploy_interactive.out"),
         update=update_outputs,
         result=Result(0, deployed.session.screen),
     )
@@ -92,8 +93,8 @@ def test_the_interactive_deploy_asks_what_the_page_shows(
 def test_the_same_deployment_without_questions(
     terminal: Terminal, update_outputs: bool
 ) -> None:
-    terminal.check(the_run(f"{D}/deploy_non_interactive.sh"), update=update_outputs)
-    terminal.check(the_run(f"{D}/deploy_from_yaml.sh"), update=update_outputs)
+    terminal.check(Run.of(f"{D}/deploy_non_interactive.sh"), update=update_outputs)
+    terminal.check(Run.of(f"{D}/deploy_from_yaml.sh"), update=update_outputs)
     assert api.deployment("hello-flow/hello-deployment").work_pool_name == "my-pool"
 
 
@@ -154,7 +155,7 @@ def test_remote_storage_offers_the_git_remote(
 def test_a_worker_runs_the_deployment(
     terminal: Terminal, worker: Background, update_outputs: bool
 ) -> None:
-    created = terminal.check(the_run(f"{D}/run_deployment.sh"), update=update_outputs)
+    created = terminal.check(Run.of(f"{D}/run_deployment.sh"), update=update_outputs)
     run_id = created_run_id(created.output)
     run = api.wait_for_final_state(run_id)
     assert run.state.type.value == "COMPLETED", run.state
@@ -165,7 +166,7 @@ def test_a_worker_runs_the_deployment(
         rf"Flow run '{run.name}' - Finished in state Completed\(\)\n"
     )
     terminal.check(
-        the_run(f"{D}/worker_start.sh", output=f"{D}/worker_start.out"),
+        Run.of(f"{D}/worker_start.sh", output=f"{D}/worker_start.out"),
         update=update_outputs,
         result=Result(0, worker.output[: finished.end()]),
     )
@@ -203,7 +204,7 @@ def at_once(
     # At a terminal, `prefect deploy` asks about schedules (none for this one) and
     # offers to save the new deployment in prefect.yaml, next to hello-deployment.
     terminal.check(
-        the_run(f"{D}/deploy_greet.sh"),
+        Run.of(f"{D}/deploy_greet.sh"),
         update=update_outputs,
         questions=[
             Question("Would you like to configure schedules", "n" + ENTER, "n"),
@@ -227,15 +228,15 @@ def at_once(
         """greet.py gets a new parameter; runs use it only once it is deployed again."""
         shutil.copy(REPO / D / "greet_greeting.py", terminal.cwd / "greet.py")
         done = {"refused": terminal.run(f"{D}/run_greet_greeting.sh")}
-        done["deploy_greet_again.sh"] = terminal.run_as_registered(
-            the_run(f"{D}/deploy_greet_again.sh")
+        done["deploy_greet_again.sh"] = terminal.run_as_reader(
+            Run.of(f"{D}/deploy_greet_again.sh")
         )
         done["run_greet_greeting.sh"] = terminal.run(f"{D}/run_greet_greeting.sh")
         return done
 
     with serving, ThreadPoolExecutor(max_workers=8) as pool:
         started = {
-            command: pool.submit(terminal.run_as_registered, the_run(f"{D}/{command}"))
+            command: pool.submit(terminal.run_as_reader, Run.of(f"{D}/{command}"))
             for command in (
                 "run_deployment_watch.sh",
                 "run_greet.sh",
@@ -272,7 +273,7 @@ def check(
     result: Result | None = None,
 ) -> Result:
     return terminal.check(
-        the_run(f"{D}/{command}", output=output and f"{D}/{output}"),
+        Run.of(f"{D}/{command}", f"{D}/{output}" if output else None),
         update=update,
         result=result or at_once[command].result(timeout=300),
     )
@@ -283,7 +284,7 @@ def test_watch_follows_the_run_to_its_end(
 ) -> None:
     watched = check(terminal, at_once, "run_deployment_watch.sh", update_outputs)
     # The page explains these two event lines: its recording must show them (a run
-    # may miss an event line, see WATCH in commands.py).
+    # may miss an event line, see WATCH in harness/output_rules.py).
     shown = (REPO / D / "run_deployment_watch.out").read_text()
     assert "prefect.worker.submitted-flow-run * ProcessWorker " in shown
     assert "prefect.flow-run.pull-step.executed * " in shown

@@ -8,8 +8,8 @@ import shutil
 import tomllib
 
 from harness import REPO
-from harness.reader_fixtures import Installed, the_run
-from harness.terminal import Terminal, run_command
+from harness.reader_fixtures import Installed
+from harness.terminal import Run, Terminal, run_command
 
 
 def test_the_commands_make_a_project_on_python_3_13_with_prefect(
@@ -39,9 +39,7 @@ def test_a_snippet_copied_alone_into_the_new_project_runs_as_shown(
         api_url=prefect_server.api_url,
         env_extra=installed.terminal.env_extra,
     )
-    terminal.check(
-        the_run("snippets/flows/run_hello_flow.sh", dedicated=False), update=False
-    )
+    terminal.check(Run.of("snippets/flows/run_hello_flow.sh"), update=False)
 
 
 def test_a_setting_saved_with_config_set_stays_in_its_profile(

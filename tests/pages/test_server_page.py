@@ -21,12 +21,11 @@ import pytest
 from prefect.utilities.dockerutils import get_prefect_image_name
 
 from harness import REPO
-from harness.commands import RUNS_BY_COMMAND
 from harness.docker_engine import ThrowawayDocker, give_prefect_image
 from harness.netns import PrivateNetwork
 from harness.prefect_server import PrefectServer, free_port
-from harness.reader_fixtures import Installed, Step, the_run
-from harness.terminal import Scenario, Terminal, banner, run_command, start_server
+from harness.reader_fixtures import Installed, Step
+from harness.terminal import Run, Scenario, Terminal, banner, run_command, start_server
 
 SV = "snippets/server"
 API = "http://127.0.0.1:4200/api"
@@ -187,9 +186,9 @@ def check(
     scenario: Scenario, command: str, update: bool, result_key: str | None = None
 ):
     run = (
-        the_run(command)
+        Run.of(command)
         if result_key is None
-        else the_run(command, output=f"{SV}/{result_key}")
+        else Run.of(command, output=f"{SV}/{result_key}")
     )
     return scenario.terminal.check(
         run, update=update, result=scenario.results[result_key or command]
@@ -345,10 +344,8 @@ def test_a_taken_port_stops_the_docker_command_with_docker_s_reason(
     with start_server(
         terminal, f"{SV}/start_server.sh", tmp_path / "server.log", network.healthy(API)
     ):
-        run = next(
-            run
-            for run in RUNS_BY_COMMAND[f"{SV}/docker_server_local.sh"]
-            if run.output == f"{SV}/docker_server_port_taken.out"
+        run = Run.of(
+            f"{SV}/docker_server_local.sh", f"{SV}/docker_server_port_taken.out"
         )
         docker = terminal.with_env(DOCKER_HOST=engine.host)
         result = docker.check(run, update=update_outputs)

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 
 from harness import REPO
 from harness import prefect_api as api
-from harness.commands import RUNS_BY_COMMAND
-from harness.terminal import Terminal
+from harness.terminal import Run, Terminal
 from harness.waiting import wait_until
 
 T = "snippets/tasks"
@@ -20,7 +19,7 @@ def test_a_task_outside_a_flow_sends_its_own_log_lines_not_the_last(
     terminal = Terminal(
         cwd=REPO / T, home=prefect_server.home, api_url=prefect_server.api_url
     )
-    (run,) = RUNS_BY_COMMAND[f"{T}/run_task_without_flow.sh"]
+    run = Run.of(f"{T}/run_task_without_flow.sh")
     started = datetime.now(UTC)
     result = terminal.check(run, update=update_outputs)
     # The warning is about one line: the last, logged once the task run is over.

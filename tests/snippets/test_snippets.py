@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 
 from harness import REPO, SNIPPETS
-from harness.commands import COMMAND_ONLY, RUNS
-from harness.journey import journey_commands
+from harness.output_rules import COMMAND_ONLY
 from harness.snippet_pool import Outcome, SnippetPool
 from harness.snippet_runner import check_outcome, lint
 
 PYTHON_SNIPPETS = sorted(SNIPPETS.rglob("*.py"))
-# The others are run by their commands, in their page's tests (commands.COMMAND_ONLY).
+# The others are run by their commands (output_rules.COMMAND_ONLY).
 RUN_BY_PYTEST_EXAMPLES = [
     path
     for path in PYTHON_SNIPPETS
@@ -104,13 +103,13 @@ def test_every_command_only_snippet_is_run_by_its_command() -> None:
         )
         # a test module and its conftest.py are run by pytest, in their folder
         runner = "pytest" if is_pytest_file(path) else f"python {path.name}"
+        # every command is run by the journey or a page's test (test_commands.py)
         runners = [
             command
-            for command in {run.command for run in RUNS} | journey_commands()
-            if command.rsplit("/", 1)[0] == snippet.rsplit("/", 1)[0]
-            and runner in (REPO / command).read_text()
+            for command in path.parent.glob("*.sh")
+            if runner in command.read_text()
         ]
-        assert runners, f"no command the tests or the journey run runs {snippet}"
+        assert runners, f"no command on its page runs {snippet}"
 
 
 def is_pytest_file(path: Path) -> bool:
