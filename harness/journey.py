@@ -62,6 +62,7 @@ FOLLOWED = [
     "flows.md",
     "tasks.md",
     "server.md",
+    "compose.md",
     "deployments.md",
     "architecture.md",
     "git.md",

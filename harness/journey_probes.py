@@ -57,4 +57,74 @@ def docker_runs(api: Server) -> dict:
     }
 
 
-PROBES: dict[str, Callable[[Server], object]] = {"docker.md": docker_runs}
+def subflow_runs(api: Server) -> list[dict]:
+    """The composing page's parent runs, oldest first: each one's state and task
+    runs, and the subflow runs that point back to one of those task runs, with their
+    tags and their own task runs' tags and log lines."""
+
+    def task_runs(flow_run_id: str) -> list[dict]:
+        return api(
+            "/task_runs/filter",
+            {"task_runs": {"flow_run_id": {"any_": [flow_run_id]}}},
+        )
+
+    def logs(task_run_id: str) -> list[str]:
+        found = api("/logs/filter", {"logs": {"task_run_id": {"any_": [task_run_id]}}})
+        return [log["message"] for log in found]
+
+    def child(run: dict, calls: list[dict]) -> dict:
+        return {
+            "name": run["name"],
+            "state": run["state"]["name"],
+            "tags": sorted(run["tags"]),
+            "called_by": next(
+                call["name"]
+                for call in calls
+                if call["id"] == run["parent_task_run_id"]
+            ),
+            "task_runs": {
+                task_run["name"]: {
+                    "tags": sorted(task_run["tags"]),
+                    "logs": logs(task_run["id"]),
+                }
+                for task_run in task_runs(run["id"])
+            },
+        }
+
+    parents = api(
+        "/flow_runs/filter",
+        {
+            "flows": {"name": {"any_": ["sales-report"]}},
+            "sort": "EXPECTED_START_TIME_ASC",
+        },
+    )
+    probed = []
+    for parent in parents:
+        calls = task_runs(parent["id"])
+        children = api(
+            "/flow_runs/filter",
+            {
+                "flow_runs": {"parent_task_run_id": {"any_": [c["id"] for c in calls]}},
+                "sort": "EXPECTED_START_TIME_ASC",
+            },
+        )
+        probed.append(
+            {
+                "state": parent["state"]["name"],
+                "task_runs": {
+                    call["name"]: {
+                        "tags": sorted(call["tags"]),
+                        "retries": call["empirical_policy"]["retries"],
+                    }
+                    for call in calls
+                },
+                "children": [child(run, calls) for run in children],
+            }
+        )
+    return probed
+
+
+PROBES: dict[str, Callable[[Server], object]] = {
+    "compose.md": subflow_runs,
+    "docker.md": docker_runs,
+}

@@ -102,6 +102,9 @@ JITTER = {"figures": (r"Retry \d/\d will start [\d.]+ second\(s\) from now$",)}
 PIDS = (r"\bprocess \d+", r"\(PID \d+\)")
 RULES: dict[str, Rule] = {
     f"{S}/server/docker_server_port_taken.out": Rule(returncode=125),
+    # a failure that travels up: the task, the subflow, the parent, the script
+    f"{S}/compose/run_sales_report_mars.out": Rule(returncode=1),
+    f"{S}/compose/run_logger_outside_a_run.out": Rule(returncode=1),
     f"{S}/deployments/deploy_non_interactive.out": Rule(**DEPLOY),
     f"{S}/deployments/deploy_from_yaml.out": Rule(**DEPLOY),
     f"{S}/deployments/worker_stop.out": Rule(figures=PIDS),
@@ -204,6 +207,7 @@ IN_A_TERMINAL = {
 # they serve until stopped, or need a worker. test_snippets.py leaves them to the
 # tests of their page, and checks that a command on their page runs each of them.
 COMMAND_ONLY = {
+    "snippets/compose/logger_outside_a_run.py",
     "snippets/deployments/serve_hello.py",
     "snippets/deployments/deploy_from_python.py",
     "snippets/deployments/run_from_python.py",

@@ -55,6 +55,40 @@ def test_the_scaling_page_quotes_the_lock_errors_its_servers_logged(
     assert isinstance(shown["sqlite"], int) and shown["sqlite"] >= 0
 
 
+def test_the_subflow_runs_point_back_to_their_parents(journey: Followed) -> None:
+    """What the composing page says the server holds and no output shows: each
+    subflow run points back to a task run of its parent named after the child flow;
+    a run logs with get_run_logger() under its own id; tags reach the subflow's task
+    runs; with_options() copied the task with its retries."""
+    journey.parts["compose.md"].result(timeout=3600)
+    check_subflow_runs(journey.journey.probed["compose.md"])
+
+
+def check_subflow_runs(probed: list[dict]) -> None:
+    states = [
+        (parent["state"], [child["state"] for child in parent["children"]])
+        for parent in probed
+    ]
+    assert states == [
+        ("Completed", ["Completed", "Completed"]),  # eu and us
+        ("Failed", ["Completed", "Failed"]),  # eu and mars: the failure travels up
+        ("Completed", ["Completed", "Failed"]),  # return_state=True: it does not
+        ("Completed", ["Completed"]),  # tagged_report.py
+    ]
+    for parent in probed:
+        for child in parent["children"]:
+            assert child["called_by"] in parent["task_runs"]
+            assert child["called_by"].startswith("region-report-")
+    first_eu = probed[0]["children"][0]["task_runs"]["fetch-eu"]
+    assert "Fetched 3 orders" in first_eu["logs"]
+    tagged = probed[3]
+    (report_eu,) = tagged["children"]
+    assert report_eu["name"] == "report-eu"
+    assert report_eu["tags"] == ["nightly"]
+    assert report_eu["task_runs"]["fetch-eu"]["tags"] == ["nightly", "orders-db"]
+    assert tagged["task_runs"]["refetch-us"] == {"tags": ["orders-db"], "retries": 2}
+
+
 def test_the_docker_runs_reached_the_server_from_their_containers(
     journey: Followed,
 ) -> None:

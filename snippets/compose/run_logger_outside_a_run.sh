@@ -1,0 +1,1 @@
+uv run python logger_outside_a_run.py

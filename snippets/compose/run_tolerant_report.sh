@@ -1,0 +1,1 @@
+uv run python tolerant_report.py
