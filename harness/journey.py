@@ -70,10 +70,12 @@ FOLLOWED = [
     "parallel.md",
     "infrastructure.md",
     "docker.md",
+    "config.md",
     "failure.md",
     "testing.md",
     "security.md",
     "scaling.md",
+    "cloud.md",
     "costs.md",
 ]
 # The password the scaling page types at psql's prompt (harness/provisions.py).

@@ -100,11 +100,22 @@ PYTEST = {"figures": (r"^\d+ passed.* in [\d.]+s$",)}
 JITTER = {"figures": (r"Retry \d/\d will start [\d.]+ second\(s\) from now$",)}
 # Process ids, which differ from run to run.
 PIDS = (r"\bprocess \d+", r"\(PID \d+\)")
+# A script that ends right after its last call to the server: Prefect sends the
+# events still queued before the process ends, and may say so while it waits.
+STILL_SENDING = (
+    r"\| WARNING \| EventsWorker - Still processing items: \d+ items remaining\.\.\.$"
+)
 RULES: dict[str, Rule] = {
     f"{S}/server/docker_server_port_taken.out": Rule(returncode=125),
     # a failure that travels up: the task, the subflow, the parent, the script
     f"{S}/compose/run_sales_report_mars.out": Rule(returncode=1),
     f"{S}/compose/run_logger_outside_a_run.out": Rule(returncode=1),
+    f"{S}/config/deploy_totals.out": Rule(**DEPLOY),
+    f"{S}/config/change_variable.out": Rule(returncode=1),
+    f"{S}/config/load_missing_secret.out": Rule(returncode=1),
+    # the script ends right after saving: Prefect may still be sending its events
+    f"{S}/config/run_registry_credentials.out": Rule(optional=(STILL_SENDING,)),
+    f"{S}/cloud/managed_pool.out": Rule(returncode=1),
     f"{S}/deployments/deploy_non_interactive.out": Rule(**DEPLOY),
     f"{S}/deployments/deploy_from_yaml.out": Rule(**DEPLOY),
     f"{S}/deployments/worker_stop.out": Rule(figures=PIDS),
@@ -204,9 +215,15 @@ IN_A_TERMINAL = {
 }
 
 # Python snippets that only make sense run by their command, not in the test process:
-# they serve until stopped, or need a worker. test_snippets.py leaves them to the
+# they serve until stopped, need a worker, or print what the server holds at that
+# point of the course (a variable, a block, a deployment). test_snippets.py leaves them to the
 # tests of their page, and checks that a command on their page runs each of them.
 COMMAND_ONLY = {
+    "snippets/config/deployment_parameters.py",
+    "snippets/config/regional_totals.py",
+    "snippets/config/registry_credentials.py",
+    "snippets/config/save_secret.py",
+    "snippets/config/use_secret.py",
     "snippets/compose/logger_outside_a_run.py",
     "snippets/deployments/serve_hello.py",
     "snippets/deployments/deploy_from_python.py",

@@ -1,0 +1,1 @@
+uv run prefect work-pool create in-the-cloud --type prefect:managed

@@ -1,0 +1,1 @@
+uv run prefect --no-prompt deploy --prefect-file totals.yaml --name from-variable

@@ -1,0 +1,1 @@
+uv run prefect block inspect secret/warehouse-password

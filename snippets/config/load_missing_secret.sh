@@ -1,0 +1,1 @@
+uv run python -c 'from prefect.blocks.system import Secret; Secret.load("warehouse-pasword")'

@@ -1,0 +1,1 @@
+uv run prefect variable set report_regions '["eu", "us"]'

@@ -1,0 +1,1 @@
+uv run python deployment_parameters.py
