@@ -216,8 +216,8 @@ IN_A_TERMINAL = {
 
 # Python snippets that only make sense run by their command, not in the test process:
 # they serve until stopped, need a worker, or print what the server holds at that
-# point of the course (a variable, a block, a deployment). test_snippets.py leaves them to the
-# tests of their page, and checks that a command on their page runs each of them.
+# point of the course (a variable, a block, a deployment). test_snippets.py leaves
+# them to their commands, and checks that a command on their page runs each of them.
 COMMAND_ONLY = {
     "snippets/config/deployment_parameters.py",
     "snippets/config/regional_totals.py",
