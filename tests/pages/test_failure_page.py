@@ -4,7 +4,7 @@ worker, or loses everything, and what bad input gets.
 The runs on a worker come from harness/failure_scenario.py (a server of their own,
 started with the session). Retries, timeouts, states and the missing parameter are
 snippets that the snippet tests run and check line by line (their `#>` lines), and
-their commands' outputs are checked by test_commands.py.
+the journey compares their commands' outputs, as a reader runs them.
 """
 
 from __future__ import annotations
