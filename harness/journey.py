@@ -72,6 +72,8 @@ FOLLOWED = [
     "docker.md",
     "config.md",
     "failure.md",
+    "react.md",
+    "human.md",
     "testing.md",
     "security.md",
     "scaling.md",
@@ -154,6 +156,13 @@ def describe(step: Step) -> str:
         case RunAgainUntil():
             return f"Terminal {step.terminal}: run again until {step.text!r}"
     return step.source
+
+
+def lines_kept(output: str, options: Rule) -> int:
+    """How many lines of an output are there on every run: not those a rule says
+    may be missing (a count that depends on the machine's speed, a race)."""
+    racy = re.compile("|".join(options.optional)) if options.optional else None
+    return sum(1 for line in output.splitlines() if not (racy and racy.search(line)))
 
 
 def answers_in(shown: str) -> dict[str, str]:
@@ -456,7 +465,7 @@ class Journey:
     def settle(self, shell: Shell, shown: str, options: Rule) -> tuple[str, int]:
         """What a command that keeps running printed since the last block shown of
         it, once it shows what the page shows. A refresh takes what it printed once
-        it has been quiet for a few seconds."""
+        it has been quiet for a few seconds, or has ended."""
         recorded = (REPO / shown).read_text() if (REPO / shown).exists() else None
         deadline = time.monotonic() + OUTPUT_TIMEOUT
         quiet_since, last_size = time.monotonic(), -1
@@ -470,10 +479,10 @@ class Journey:
                 # worker may take its polling interval to pick up a run.
                 if (
                     fresh.strip()
-                    and time.monotonic() - quiet_since > QUIET
+                    and (time.monotonic() - quiet_since > QUIET or not shell.busy)
                     and (
                         recorded is None
-                        or len(fresh.splitlines()) >= len(recorded.splitlines())
+                        or lines_kept(fresh, options) >= lines_kept(recorded, options)
                     )
                 ):
                     return fresh, upto
