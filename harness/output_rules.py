@@ -84,6 +84,8 @@ UNRESOLVED = {
         r"exception: CancelledError: Task run cancelled by the task runner'\)$",
     )
 }
+# slow_export.py prints a row a second
+ROWS = (r"^row \d+ of 60$",)
 # slow_count.py prints a number a second
 COUNTING = {"optional": (r"Flow run '[^']+' - \d+$",)}
 # The load test's measurements: how long it took, and which worker took how many.
@@ -110,6 +112,12 @@ RULES: dict[str, Rule] = {
     # a failure that travels up: the task, the subflow, the parent, the script
     f"{S}/compose/run_sales_report_mars.out": Rule(returncode=1),
     f"{S}/compose/run_logger_outside_a_run.out": Rule(returncode=1),
+    # slow_export.py writes a row a second until it is stopped: how many rows come
+    # before the stop depends on the machine
+    f"{S}/react/slow_export_crashed.out": Rule(optional=ROWS, returncode=130),
+    f"{S}/react/serve_cancelled.out": Rule(optional=ROWS),
+    f"{S}/react/emit_without_resource.out": Rule(returncode=1),
+    f"{S}/human/decide_wrong_type.out": Rule(returncode=1),
     f"{S}/config/deploy_totals.out": Rule(**DEPLOY),
     f"{S}/config/change_variable.out": Rule(returncode=1),
     f"{S}/config/load_missing_secret.out": Rule(returncode=1),
@@ -219,6 +227,16 @@ IN_A_TERMINAL = {
 # point of the course (a variable, a block, a deployment). test_snippets.py leaves
 # them to their commands, and checks that a command on their page runs each of them.
 COMMAND_ONLY = {
+    "snippets/human/refund.py",
+    "snippets/human/decide.py",
+    "snippets/human/impatient_refund.py",
+    "snippets/human/big_refund.py",
+    "snippets/react/hooks.py",
+    "snippets/react/slow_export.py",
+    "snippets/react/receiver.py",
+    "snippets/react/notify_on_failure.py",
+    "snippets/react/publish_report.py",
+    "snippets/react/serve_reports.py",
     "snippets/config/deployment_parameters.py",
     "snippets/config/regional_totals.py",
     "snippets/config/registry_credentials.py",

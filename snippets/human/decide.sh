@@ -1,0 +1,1 @@
+uv run python decide.py refund-A-1001 '{"approved": true, "note": "damaged in transit"}'

@@ -1,0 +1,1 @@
+uv run python big_refund.py

@@ -1,0 +1,1 @@
+uv run prefect automation delete tell-me-about-failures

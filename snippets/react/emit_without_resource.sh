@@ -1,0 +1,1 @@
+uv run prefect event emit report.published

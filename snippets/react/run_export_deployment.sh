@@ -1,0 +1,1 @@
+uv run prefect deployment run 'slow-export/manual'

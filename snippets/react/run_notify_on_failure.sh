@@ -1,0 +1,1 @@
+uv run python notify_on_failure.py

@@ -1,0 +1,1 @@
+uv run python serve_reports.py
