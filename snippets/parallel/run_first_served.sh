@@ -1,0 +1,1 @@
+uv run python first_served.py

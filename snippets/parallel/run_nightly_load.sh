@@ -1,0 +1,1 @@
+uv run python nightly_load.py
