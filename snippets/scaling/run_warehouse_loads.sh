@@ -1,0 +1,1 @@
+uv run python warehouse_loads.py

@@ -1,0 +1,1 @@
+uv run python weather_calls.py

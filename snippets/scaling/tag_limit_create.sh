@@ -1,0 +1,1 @@
+uv run prefect concurrency-limit create warehouse 2
