@@ -157,7 +157,8 @@ class Shell:
     # commands -----------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        return self.command is not None and self.end is None
+        # a command that ended by itself (one the page left running) is over too
+        return self.command is not None and not self.poll()
 
     def type(self, line: str, *, what: str) -> None:
         """Type a command line and Enter (the shell echoes it; the output starts
