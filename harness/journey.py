@@ -74,6 +74,7 @@ FOLLOWED = [
     "failure.md",
     "react.md",
     "human.md",
+    "results.md",
     "testing.md",
     "security.md",
     "scaling.md",

@@ -120,6 +120,8 @@ RULES: dict[str, Rule] = {
     f"{S}/human/decide_wrong_type.out": Rule(returncode=1),
     # when each call gets a slot depends on the random Retry-After the server sends
     f"{S}/scaling/run_weather_calls.out": Rule(figures=(r"^call \d at [\d.]+ s$",)),
+    f"{S}/results/run_library_logs.out": Rule(optional=(STILL_SENDING,)),
+    f"{S}/results/run_library_logs_quiet.out": Rule(optional=(STILL_SENDING,)),
     f"{S}/config/deploy_totals.out": Rule(**DEPLOY),
     f"{S}/config/change_variable.out": Rule(returncode=1),
     f"{S}/config/load_missing_secret.out": Rule(returncode=1),
@@ -231,6 +233,8 @@ IN_A_TERMINAL = {
 # point of the course (a variable, a block, a deployment). test_snippets.py leaves
 # them to their commands, and checks that a command on their page runs each of them.
 COMMAND_ONLY = {
+    "snippets/results/sales_results.py",
+    "snippets/results/run_logs.py",
     "snippets/scaling/warehouse_loads.py",
     "snippets/scaling/weather_calls.py",
     "snippets/human/refund.py",

@@ -117,6 +117,7 @@ class Made:
     worker_run: dict
     scheduled: dict
     upcoming: list[dict]
+    artifacts_run: dict
 
 
 def run_snippet(terminal: Terminal, snippet: str) -> str:
@@ -143,11 +144,13 @@ def populate(api: Api, terminal: Terminal, stack: ExitStack, logs: Path) -> Made
     shutil.copy(SNIPPETS / "deployments/hello_flow.py", project)
 
     # The first pages: a flow, a flow with tasks; the failure page's states.py, whose
-    # daily_report("orders") ends Failed with a message of its own.
+    # daily_report("orders") ends Failed with a message of its own; the results
+    # page's run that publishes three artifacts.
     for snippet in (
         "snippets/flows/hello_flow.py",
         "snippets/tasks/hello_tasks.py",
         "snippets/failure/states.py",
+        "snippets/results/report_artifacts.py",
     ):
         print(f"  running {snippet}")
         run_snippet(terminal, snippet)
@@ -193,6 +196,7 @@ def populate(api: Api, terminal: Terminal, stack: ExitStack, logs: Path) -> Made
     if len(failed) != 1:
         raise CaptureError(f"expected one failed run of daily-report, found {failed}")
     (hello_tasks_run,) = api.flow_runs("hello-tasks")
+    (artifacts_run,) = api.flow_runs("sales-summary")
     return Made(
         started=started,
         hello_tasks_run=hello_tasks_run,
@@ -201,6 +205,7 @@ def populate(api: Api, terminal: Terminal, stack: ExitStack, logs: Path) -> Made
         worker_run=worker_run,
         scheduled=scheduled,
         upcoming=upcoming[:3],
+        artifacts_run=artifacts_run,
     )
 
 
@@ -293,6 +298,17 @@ def views(api: Api, made: Made) -> list[View]:
                 scheduled["name"],
                 "At 09:00 AM, Monday through Friday",
                 *(run["name"] for run in made.upcoming),
+            ],
+        ),
+        View(
+            "artifacts",
+            f"/v2/runs/flow-run/{made.artifacts_run['id']}?tab=Artifacts",
+            700,
+            [
+                made.artifacts_run["name"],
+                "orders-by-region",
+                "sales-summary",
+                "sales-dashboard",
             ],
         ),
         View(

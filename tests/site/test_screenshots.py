@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import screenshots
-from harness import REPO
+from harness import REPO, screenshots
 
 SCRIPT = REPO / "scripts/screenshots.py"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -29,6 +28,7 @@ SHOWN = {
     "deployments": {"hello-deployment", "weekday-mornings"},
     "work-pool": {"my-pool", "Online"},
     "scheduled-runs": {"weekday-mornings", "At 09:00 AM, Monday through Friday"},
+    "artifacts": {"orders-by-region", "sales-summary", "sales-dashboard"},
     "failed-run": {
         "daily-report",
         "Failed",

@@ -1,0 +1,1 @@
+uv run python library_logs.py

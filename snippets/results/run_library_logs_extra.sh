@@ -1,0 +1,1 @@
+PREFECT_LOGGING_EXTRA_LOGGERS=warehouse uv run python library_logs.py

@@ -1,0 +1,1 @@
+uv run python report_artifacts.py

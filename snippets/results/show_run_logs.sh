@@ -1,0 +1,1 @@
+uv run python run_logs.py refresh-warehouse
