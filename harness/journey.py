@@ -78,6 +78,7 @@ FOLLOWED = [
     "testing.md",
     "security.md",
     "scaling.md",
+    "redis.md",
     "cloud.md",
     "costs.md",
 ]

@@ -187,8 +187,8 @@ RULES: dict[str, Rule] = {
     f"{S}/security/listening_behind_proxy.out": Rule(ordered=False),
     f"{S}/security/run_hello_flow_untrusted.out": Rule(returncode=1),
     f"{S}/scaling/server_wrong_password.out": Rule(returncode=3),
-    f"{S}/scaling/server_workers_sqlite.out": Rule(returncode=1),
-    f"{S}/scaling/server_workers_postgres.out": Rule(returncode=1),
+    f"{S}/redis/server_workers_sqlite.out": Rule(returncode=1),
+    f"{S}/redis/server_workers_postgres.out": Rule(returncode=1),
     f"{S}/scaling/load_test_postgres.out": Rule(**LOAD),
     f"{S}/scaling/load_test_sqlite.out": Rule(**LOAD),
     # six tasks fail side by side: their lines come in whatever order they fail
@@ -233,6 +233,8 @@ IN_A_TERMINAL = {
 # point of the course (a variable, a block, a deployment). test_snippets.py leaves
 # them to their commands, and checks that a command on their page runs each of them.
 COMMAND_ONLY = {
+    "snippets/redis/burst.py",
+    "snippets/redis/count_records.py",
     "snippets/results/sales_results.py",
     "snippets/results/run_logs.py",
     "snippets/scaling/warehouse_loads.py",

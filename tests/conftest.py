@@ -31,8 +31,8 @@ from harness.processes import interrupt_on_sigterm
 pytest_plugins = [
     "harness.journey_fixture",
     "harness.reader_fixtures",
-    "harness.scaling_scenario",
     "harness.failure_scenario",
+    "harness.redis_scenario",
 ]
 
 SERVER = pytest.StashKey[PrefectServer]()
@@ -261,10 +261,10 @@ def update_outputs(pytestconfig: pytest.Config) -> bool:
 
 
 # Long scenarios that need nothing from the session's server (they run their own: the
-# scaling page's in a private network, the failure page's on a free port): when a
-# selected test uses one, it starts with the session, in the background, and uses the
-# time other tests spend waiting on workers and polls.
-EARLY = ["journey", "scaling", "failure_runs"]
+# journey's in a private network, the failure page's and the Redis page's on free
+# ports): when a selected test uses one, it starts with the session, in the
+# background, and uses the time other tests spend waiting on workers and polls.
+EARLY = ["journey", "failure_runs", "without_redis"]
 
 
 def start_those_used(request: pytest.FixtureRequest, names: list[str]) -> None:

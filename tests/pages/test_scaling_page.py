@@ -1,14 +1,12 @@
 """The scaling page: what the journey (harness/journey.py) does not show by itself.
 It follows the page, on a PostgreSQL it provides (tests/journey/ also reads what the
-server's terminal showed on the way); these tests see the page's warning about a split
-server hold (scaling_scenario.py, in the background from the start of the session),
-and check the limits the page's table lists besides the ones its commands show."""
+server's terminal showed on the way); these tests check the limits the page's table
+lists besides the ones its commands show."""
 
 from __future__ import annotations
 
 import time
 import uuid
-from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -18,20 +16,7 @@ from prefect.concurrency.sync import rate_limit
 
 from harness import REPO
 from harness import prefect_api as api
-from harness.terminal import Scenario, command_env, run_command
-
-
-def test_a_split_server_needs_a_shared_message_broker(scaling: Future[Scenario]):
-    scenario = scaling.result(timeout=900)
-    # The whole server recorded the tasks lesson's two task runs and its events...
-    whole = scenario.seen["whole"]
-    assert whole["flow run"] == "COMPLETED", whole
-    assert whole["task runs"] == 2 and whole["events"] > 0, whole
-    # ...the API and the services as two processes on the in-memory broker (the
-    # page's warning) ran the flow but recorded neither.
-    split = scenario.seen["split"]
-    assert split == {"flow run": "COMPLETED", "task runs": 0, "events": 0}, split
-
+from harness.terminal import command_env, run_command
 
 # The limits the page's table lists besides the ones its commands show: each held, on
 # the session's server, by a small run of its own.

@@ -1,0 +1,1 @@
+uv run python count_records.py

@@ -1,0 +1,1 @@
+PREFECT_LOGGING_LEVEL=WARNING uv run python burst.py
