@@ -120,6 +120,8 @@ RULES: dict[str, Rule] = {
     f"{S}/human/decide_wrong_type.out": Rule(returncode=1),
     # when each call gets a slot depends on the random Retry-After the server sends
     f"{S}/scaling/run_weather_calls.out": Rule(figures=(r"^call \d at [\d.]+ s$",)),
+    # how long ago the artifacts were updated: "3 seconds ago", or 2
+    f"{S}/results/artifact_ls.out": Rule(figures=(r"│ \d+ seconds ago │$",)),
     f"{S}/results/run_library_logs.out": Rule(optional=(STILL_SENDING,)),
     f"{S}/results/run_library_logs_quiet.out": Rule(optional=(STILL_SENDING,)),
     f"{S}/config/deploy_totals.out": Rule(**DEPLOY),
