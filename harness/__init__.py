@@ -8,3 +8,6 @@ REPO = Path(__file__).resolve().parents[1]
 """The repository's root folder."""
 SNIPPETS = REPO / "snippets"
 """The samples and commands the pages show, one folder per page."""
+EXERCISES = REPO / "exercises"
+"""The exercises that end the lessons, one folder per page: starter, solution, check,
+wrong attempts (harness/exercises.py)."""

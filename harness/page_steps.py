@@ -31,10 +31,16 @@ The blocks it reads:
   again until it prints `TEXT`"`: what a reader does that is not typing a new
   command. Readers see it as a short box.
 
-Blocks in a collapsed box (`??? failure "..."`) are detours the reader takes only when
-something goes wrong: their commands are not part of the journey (their own tests run
-them), but an output block there with no command of its own before it (`??? example
-"The whole terminal session"`) is the last command's output.
+An exercise ends a lesson: a starter file, a `??? check` box with the files of its
+check, the check run on the starter, hints, and a `??? solution` box with the solution,
+the check run again and its output. Those two boxes are collapsed to keep the page
+short, but they are on the reader's path: the journey creates their files and runs
+their commands, as a reader who did the exercise has.
+
+Blocks in any other collapsed box (`??? failure "..."`) are detours the reader takes
+only when something goes wrong: their commands are not part of the journey (their own
+tests run them), but an output block there with no command of its own before it
+(`??? example "The whole terminal session"`) is the last command's output.
 """
 
 from __future__ import annotations
@@ -59,6 +65,11 @@ FILE_NAME = re.compile(r"^([\w./-]+\.\w+|([\w.-]+/)*Dockerfile)$")
 WRITTEN_BY = re.compile(r"^(?P<name>[\w./-]+\.\w+) \(written by [^)]+\)$")
 INSTEAD = "(instead of "
 KEEPS_RUNNING = "(keeps running)"
+# Collapsed boxes whose blocks are on the reader's path: an exercise's check and its
+# solution.
+ON_THE_PATH = ("check", "solution")
+# Where the files a reader creates come from: the lessons' samples, the exercises.
+READER_FILES = ("snippets/", "exercises/")
 
 CTRL_C = re.compile(r"^Terminal (?P<number>\d+): press Ctrl-C\b")
 WAIT = re.compile(r"^Terminal (?P<number>\d+): wait for `(?P<text>[^`]+)`")
@@ -86,6 +97,8 @@ class WriteFile:
     """The file's name as the page titles it, relative to the reader's folder."""
     source: str
     """The snippet the page includes, from the repository root."""
+    box: str = ""
+    """The kind of the collapsed box it is in (`solution`), if any."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,8 @@ class Command:
     title: str
     answers: str | None = None
     """The `.out` block of the questions this command asks and their answers."""
+    box: str = ""
+    """The kind of the collapsed box it is in (`solution`), if any."""
 
     @property
     def keeps_running(self) -> bool:
@@ -266,7 +281,7 @@ def read_page(name: str, docs: Path = REPO / "docs") -> Page:
                 )
             continue
         (source,) = includes
-        detour = any(box.collapsed for box in boxes)
+        detour = any(box.collapsed and box.kind not in ON_THE_PATH for box in boxes)
         step = _block(where, fence.group("lang"), title, source)
         if step is None:
             continue
@@ -278,6 +293,10 @@ def read_page(name: str, docs: Path = REPO / "docs") -> Page:
                 continue
             if isinstance(step, WriteFile | ShownFile):
                 continue
+        if isinstance(step, WriteFile | Command) and (
+            kinds := [box.kind for box in boxes if box.collapsed]
+        ):
+            step = dataclasses.replace(step, box=kinds[-1])
         if isinstance(step, Output) and step.title.startswith("The questions"):
             _attach_answers(page, step)
             continue
@@ -319,7 +338,7 @@ def _block(where: Where, lang: str, title: str, source: str) -> Step | None:
         ):
             return ShownElsewhere(where, source, title)
         return Output(where, source, title, number)
-    if not source.startswith("snippets/"):
+    if not source.startswith(READER_FILES):
         return None  # this site's own code, quoted (`tests/conftest.py:fixture`)
     if FILE_NAME.match(title):
         return WriteFile(where, title, source)

@@ -1,8 +1,8 @@
 """Every output a page shows can be used as shown.
 
-A static check, no Prefect needed: it reads every recorded output (`snippets/**/*.out`)
-and every `#>` block of the Python snippets, and fails, naming file and line, on what
-a reader cannot use as shown:
+A static check, no Prefect needed: it reads every recorded output (`snippets/**/*.out`,
+`exercises/**/*.out`) and every `#>` block of the Python snippets, and fails, naming
+file and line, on what a reader cannot use as shown:
 
 - a spinner's or progress bar's frame (`⠸ Checking API connectivity...`): a terminal
   redraws it in place, a page freezes one frame;
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import REPO, SNIPPETS
+from harness import EXERCISES, REPO, SNIPPETS
 from harness.terminal import command_env, run_command
 from harness.pty_session import answer_questions
 from harness.shown_output import COLUMNS, mask, present
@@ -86,7 +86,7 @@ class Shown:
 
 
 def shown_outputs() -> Iterator[Shown]:
-    for path in sorted(SNIPPETS.rglob("*.out")):
+    for path in sorted([*SNIPPETS.rglob("*.out"), *EXERCISES.rglob("*.out")]):
         yield Shown(path.relative_to(REPO).as_posix(), 1, path.read_text().split("\n"))
     for path in sorted(SNIPPETS.rglob("*.py")):
         for first, block in printed_blocks(path):
@@ -325,7 +325,7 @@ def test_shown_outputs_are_usable(page: str, check: str) -> None:
     found = [
         finding
         for shown in shown_outputs()
-        if shown.file.startswith(f"snippets/{page}/")
+        if shown.file.startswith((f"snippets/{page}/", f"exercises/{page}/"))
         for finding in CHECKS[check](shown)
     ]
     assert not found, "\n".join(map(str, found))
@@ -358,7 +358,10 @@ def quoted_but_not_shown(page: str) -> Iterator[Finding]:
     doc = REPO / "docs" / f"{page}.md"
     text = FENCED.sub(lambda block: "\n" * block.group().count("\n"), doc.read_text())
     folder = SNIPPETS / page
-    outputs = [path.read_text() for path in folder.glob("*.out")] + [
+    outputs = [
+        path.read_text()
+        for path in [*folder.glob("*.out"), *(EXERCISES / page).glob("*.out")]
+    ] + [
         "\n".join(lines)
         for path in folder.glob("*.py")
         for _, lines in printed_blocks(path)

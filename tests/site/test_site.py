@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from harness.built_site import mkdocs_build
-from harness import REPO, SNIPPETS
+from harness import EXERCISES, REPO, SNIPPETS
 
 DOCS = REPO / "docs"
 INCLUDE = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$', re.MULTILINE)
@@ -34,6 +34,22 @@ def test_every_snippet_is_on_a_page() -> None:
     assert snippet_files, "no snippets found"
     not_shown = sorted(snippet_files - includes().keys())
     assert not_shown == [], "snippet files that no page includes"
+
+
+def test_every_exercise_file_is_on_a_page_or_tried_by_the_tests() -> None:
+    # A wrong attempt is not on the page, but what the check says to it is, and
+    # tests/exercises/ runs the check on it.
+    exercise_files = {
+        path.relative_to(REPO).as_posix()
+        for path in EXERCISES.rglob("*")
+        if path.is_file()
+        and not path.name.startswith("wrong_")
+        and "__pycache__" not in path.parts
+    }
+    assert exercise_files, "no exercises found"
+    assert sorted(exercise_files - includes().keys()) == [], (
+        "exercise files that no page includes"
+    )
 
 
 def included_text_exists(target: str) -> bool:
@@ -91,6 +107,7 @@ def test_an_include_of_a_missing_file_fails_the_build_and_names_it(
     shutil.copy(REPO / "mkdocs.yml", project)
     shutil.copytree(DOCS, project / "docs")
     shutil.copytree(SNIPPETS, project / "snippets")
+    shutil.copytree(EXERCISES, project / "exercises")
     shutil.copytree(REPO / "overrides", project / "overrides")
     page = project / "docs" / "flows.md"
     page.write_text(

@@ -1,0 +1,61 @@
+"""Check the exercise of "Your first flow": run word_count.py, then ask the Prefect
+server what the run recorded. Run it in your project folder:
+
+    uv run python check_flows.py
+"""
+
+from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+try:
+    from lesson_check import Check, run_check
+except ModuleNotFoundError:
+    raise SystemExit(
+        "check_flows.py needs lesson_check.py next to it: it is in the lesson's "
+        "download, and on the page under the exercise."
+    ) from None
+
+LINE = "3 words of at least 6 letters"
+
+
+def points(check: Check) -> None:
+    run = check.the_flow_run(
+        "word-count",
+        hint="Make count_words a flow with @flow, and name the flow: "
+        '@flow(name="word-count"). See "Make it a flow" and "Name flows and their '
+        'runs" on the page.',
+    )
+    check.point(
+        "it ended Completed",
+        run.state_name == "Completed",
+        found=run.state_name,
+        hint="Its logs, in the output above or in the UI, say what went wrong.",
+    )
+    check.point(
+        "it ran with min_length=6",
+        run.parameters.get("min_length") == 6,
+        found=run.parameters,
+        hint="Keep the call at the bottom of the starter: "
+        'count_words("Prefect turns Python functions into flows", min_length=6).',
+    )
+    check.point(
+        "its name is words-at-least-6",
+        run.name == "words-at-least-6",
+        found=run.name,
+        hint="Without flow_run_name, Prefect gives a run two random words. "
+        'flow_run_name="words-at-least-{min_length}" in @flow names it from its '
+        'parameter. See "Name flows and their runs" on the page.',
+    )
+    logs = check.client.read_logs(
+        log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id]))
+    )
+    check.point(
+        f"its logs have the line {LINE!r}",
+        any(log.message == LINE for log in logs),
+        found=f"{len(logs)} log lines, none of them that one",
+        hint="A print stays in your terminal unless the flow says log_prints=True. "
+        'See "Print or log" on the page.',
+    )
+
+
+if __name__ == "__main__":
+    run_check(lesson="Your first flow", script="word_count.py", points=points)

@@ -1,0 +1,86 @@
+"""The exercises that end the lessons, as the tests and the downloads see them.
+
+`exercises/<page>/` holds one lesson's exercise:
+
+- `starter.py`: what the reader starts from, `solution.py`: one answer, and
+  `wrong_*.py`: realistic attempts that are not there yet;
+- `check_<page>.py`: the check the reader runs; it imports `exercises/lesson_check.py`,
+  the part every check shares, and names the script it runs (`script="..."`);
+- `check.sh`: the command that runs the check, as the page shows it;
+- `check_<attempt>.out`: what the check prints for each attempt. The page shows those
+  of the starter and of the solution (the journey records them: harness/journey.py)
+  and the wrong attempts' in a box; tests/exercises/ checks them all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import EXERCISES, REPO
+
+SHARED_CHECK = EXERCISES / "lesson_check.py"
+SCRIPT = re.compile(r'\bscript="(?P<name>[\w.-]+\.py)"')
+
+
+@dataclass(frozen=True)
+class Exercise:
+    page: str
+    """The page's name without `.md`: the folder's name."""
+
+    @property
+    def folder(self) -> Path:
+        return EXERCISES / self.page
+
+    @property
+    def check(self) -> Path:
+        return self.folder / f"check_{self.page}.py"
+
+    @property
+    def command(self) -> str:
+        """The command snippet that runs the check, from the repository root."""
+        return (self.folder / "check.sh").relative_to(REPO).as_posix()
+
+    @property
+    def script(self) -> str:
+        """The file name the check runs, and the page titles the starter with."""
+        found = SCRIPT.search(self.check.read_text())
+        if not found:
+            raise ValueError(f'{self.check}: no script="NAME.py" in its run_check')
+        return found.group("name")
+
+    @property
+    def needs_your_server(self) -> bool:
+        """The check runs against the reader's server (from the server lesson on),
+        not a temporary one of its own."""
+        return "needs_your_server=True" in self.check.read_text()
+
+    @property
+    def attempts(self) -> list[str]:
+        """starter, solution, wrong_...: the attempts whose check output is recorded."""
+        wrong = sorted(path.stem for path in self.folder.glob("wrong_*.py"))
+        return ["starter", "solution", *wrong]
+
+    def attempt(self, name: str) -> Path:
+        return self.folder / f"{name}.py"
+
+    def output(self, attempt: str) -> str:
+        """The recorded output of the check on `attempt`, from the repository root."""
+        return (self.folder / f"check_{attempt}.out").relative_to(REPO).as_posix()
+
+    def put_in(self, folder: Path, attempt: str) -> None:
+        """Give `folder` what a reader's folder has for this exercise: the check, the
+        shared part of every check, and `attempt` under the script's name."""
+        for source, name in (
+            (self.check, self.check.name),
+            (SHARED_CHECK, SHARED_CHECK.name),
+            (self.attempt(attempt), self.script),
+        ):
+            (folder / name).write_text(source.read_text())
+
+
+def exercises() -> list[Exercise]:
+    return [
+        Exercise(path.parent.name) for path in sorted(EXERCISES.glob("*/check_*.py"))
+    ]

@@ -1,0 +1,171 @@
+"""Every lesson's exercise, checked as a reader checks it: the solution passes, the
+starter and each wrong attempt fail, with the hints meant for them. The outputs are
+the ones the pages show (harness/exercises.py says which)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness import REPO
+from harness.exercises import Exercise, exercises
+from harness.output_rules import rule
+from harness.prefect_server import PATIENT_TEMPORARY_SERVER, PrefectServer, free_port
+from harness.shown_output import check_or_update
+from harness.terminal import Result, Terminal, run_command
+
+ATTEMPTS = [
+    pytest.param(exercise, attempt, id=f"{exercise.page}-{attempt}")
+    for exercise in exercises()
+    for attempt in exercise.attempts
+]
+
+
+# Runs on the server of the exercises that need the reader's: a flow run four
+# times, the third run failing.
+SOME_RUNS = """
+from prefect import flow
+
+
+@flow
+def tick(number: int) -> None:
+    if number == 2:
+        raise ValueError("two")
+
+
+for number in range(4):
+    tick(number, return_state=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def reader_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One Prefect home for every attempt, as a reader has one `~/.prefect`."""
+    return tmp_path_factory.mktemp("exercises") / "prefect-home"
+
+
+@pytest.fixture(scope="module")
+def readers_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[PrefectServer]:
+    """A server of its own, as the reader's from the server lesson on, with a few
+    runs: the session's server gets runs from other tests at any time."""
+    server = PrefectServer(tmp_path_factory.mktemp("readers-server") / "prefect-home")
+    server.running()
+    try:
+        script = server.home / "some_runs.py"
+        script.write_text(SOME_RUNS)
+        made = run_command(
+            [sys.executable, str(script)],
+            cwd=server.home,
+            env={**os.environ, **server.client_env()},
+        )
+        assert made.returncode == 0, made.output
+        yield server
+    finally:
+        server.stop()
+
+
+def test_every_lesson_up_to_the_server_has_an_exercise() -> None:
+    assert {exercise.page for exercise in exercises()} >= {"flows", "tasks", "server"}
+
+
+@pytest.mark.parametrize(("exercise", "attempt"), ATTEMPTS)
+def test_the_check_says_what_the_page_shows(
+    exercise: Exercise,
+    attempt: str,
+    reader_home: Path,
+    tmp_path: Path,
+    update_outputs: bool,
+    request: pytest.FixtureRequest,
+) -> None:
+    exercise.put_in(tmp_path, attempt)
+    # The install page's setting, in the reader's profile there: no telemetry.
+    terminal = Terminal(
+        cwd=tmp_path,
+        home=reader_home,
+        env_extra={"PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        | PATIENT_TEMPORARY_SERVER,
+    )
+    if exercise.needs_your_server:
+        server = request.getfixturevalue("readers_server")
+        terminal = Terminal(cwd=tmp_path, home=server.home, api_url=server.api_url)
+    result = run_command(
+        [sys.executable, exercise.check.name], cwd=tmp_path, env=terminal.env()
+    )
+    shown = exercise.output(attempt)
+    assert result.returncode == rule(shown).returncode, result.output
+    diff = check_or_update(
+        REPO / shown, terminal.present(result.output), update=update_outputs
+    )
+    assert not diff, (
+        f"{diff}\nIf the change is expected: uv run pytest --update-examples"
+    )
+
+
+def check_in(folder: Path, page: str, home: Path, **env: str) -> Result:
+    """Run the check of `page` in `folder`, as `uv run python check_<page>.py` does."""
+    terminal = Terminal(cwd=folder, home=home, env_extra=env)
+    return run_command(
+        [sys.executable, f"check_{page}.py"], cwd=folder, env=terminal.env()
+    )
+
+
+@pytest.fixture
+def flows_exercise(tmp_path: Path) -> Path:
+    """A folder with the flows exercise's check and the shared part, no script."""
+    folder = tmp_path / "lesson"
+    folder.mkdir()
+    Exercise("flows").put_in(folder, "starter")
+    (folder / "word_count.py").unlink()
+    return folder
+
+
+def test_without_the_script_the_check_says_what_is_missing(
+    flows_exercise: Path, reader_home: Path
+) -> None:
+    result = check_in(flows_exercise, "flows", reader_home)
+    assert result.returncode == 2, result.output
+    assert "There is no word_count.py in this folder." in result.output
+    assert "Traceback" not in result.output
+
+
+def test_without_the_shared_part_the_check_says_where_it_is(
+    flows_exercise: Path, reader_home: Path
+) -> None:
+    (flows_exercise / "lesson_check.py").unlink()
+    result = check_in(flows_exercise, "flows", reader_home)
+    assert result.returncode == 1, result.output
+    assert result.output.strip() == (
+        "check_flows.py needs lesson_check.py next to it: it is in the lesson's "
+        "download, and on the page under the exercise."
+    )
+
+
+def test_a_check_that_needs_your_server_says_so_when_none_is_set(
+    tmp_path: Path, reader_home: Path
+) -> None:
+    Exercise("server").put_in(tmp_path, "solution")
+    result = check_in(tmp_path, "server", reader_home)
+    assert result.returncode == 2, result.output
+    assert "This exercise needs your Prefect server, and PREFECT_API_URL is not" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+
+
+def test_a_check_says_so_when_no_server_answers_at_the_address_set(
+    tmp_path: Path, reader_home: Path
+) -> None:
+    Exercise("server").put_in(tmp_path, "solution")
+    nobody = f"http://127.0.0.1:{free_port()}/api"
+    result = check_in(tmp_path, "server", reader_home, PREFECT_API_URL=nobody)
+    assert result.returncode == 2, result.output
+    assert f"PREFECT_API_URL is {nobody}, but no Prefect server answers there." in (
+        result.output
+    )
+    assert "Traceback" not in result.output
