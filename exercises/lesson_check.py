@@ -27,9 +27,13 @@ from prefect.client.schemas.filters import (
     FlowFilterId,
     FlowRunFilter,
     FlowRunFilterStartTime,
+    LogFilter,
+    LogFilterFlowRunId,
 )
 from prefect.client.schemas.objects import FlowRun
+from prefect.client.schemas.responses import DeploymentResponse
 from prefect.client.schemas.sorting import FlowRunSort
+from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
 WIDTH = 88
@@ -122,6 +126,35 @@ class Check:
             found = "no flow run at all"
         self.needed(f"a run of the flow {flow_name}", False, found=found, hint=hint)
         raise AssertionError("unreachable")
+
+    def the_deployment(self, name: str, *, hint: str) -> DeploymentResponse:
+        """The deployment `name` (`flow/deployment`), deployed or deployed again by
+        the script; the check stops when there is none, or only an older one."""
+        try:
+            deployment = self.client.read_deployment_by_name(name)
+        except ObjectNotFound:
+            deployment = None
+        self.needed(
+            f"a deployment {name}, deployed by the script",
+            deployment is not None and deployment.updated >= self.started,
+            found="none of that name"
+            if deployment is None
+            else "one deployed before this check: the script did not deploy it again",
+            hint=hint,
+        )
+        return deployment
+
+    def logs_have(self, run: FlowRun, line: str, *, hint: str) -> None:
+        """A point: one of the log lines of `run` is `line`."""
+        logs = self.client.read_logs(
+            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id]))
+        )
+        self.point(
+            f"its logs have the line {line!r}",
+            any(log.message == line for log in logs),
+            found=f"{len(logs)} log lines, none of them that one",
+            hint=hint,
+        )
 
 
 def _say(label: str, text: str) -> None:

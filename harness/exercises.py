@@ -19,9 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import EXERCISES, REPO
+from harness.page_steps import nav_pages
 
 SHARED_CHECK = EXERCISES / "lesson_check.py"
+# Files from earlier lessons that an exercise uses, as a reader has them in their
+# folder by then: exercise -> name in the folder -> the snippet.
+EARLIER_FILES = {
+    "scheduling": {"hello_flow.py": "snippets/deployments/hello_flow.py"},
+}
 SCRIPT = re.compile(r'\bscript="(?P<name>[\w.-]+\.py)"')
+WORKER = re.compile(r"prefect worker start --pool (?P<pool>[\w-]+)")
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,13 @@ class Exercise:
         return "needs_your_server=True" in self.check.read_text()
 
     @property
+    def worker_pool(self) -> str | None:
+        """The work pool whose worker the exercise needs running (its check names the
+        command that starts one), if any."""
+        found = WORKER.search(self.check.read_text())
+        return found.group("pool") if found else None
+
+    @property
     def attempts(self) -> list[str]:
         """starter, solution, wrong_...: the attempts whose check output is recorded."""
         wrong = sorted(path.stem for path in self.folder.glob("wrong_*.py"))
@@ -72,15 +86,19 @@ class Exercise:
     def put_in(self, folder: Path, attempt: str) -> None:
         """Give `folder` what a reader's folder has for this exercise: the check, the
         shared part of every check, and `attempt` under the script's name."""
+        earlier = EARLIER_FILES.get(self.page, {})
         for source, name in (
             (self.check, self.check.name),
             (SHARED_CHECK, SHARED_CHECK.name),
             (self.attempt(attempt), self.script),
+            *((REPO / snippet, name) for name, snippet in earlier.items()),
         ):
             (folder / name).write_text(source.read_text())
 
 
 def exercises() -> list[Exercise]:
-    return [
-        Exercise(path.parent.name) for path in sorted(EXERCISES.glob("*/check_*.py"))
-    ]
+    """Every exercise, in the order of the lessons: a reader's server holds what
+    the earlier ones left on it."""
+    order = {page.removesuffix(".md"): at for at, page in enumerate(nav_pages())}
+    pages = {path.parent.name for path in EXERCISES.glob("*/check_*.py")}
+    return [Exercise(page) for page in sorted(pages, key=lambda page: order[page])]

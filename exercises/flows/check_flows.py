@@ -4,8 +4,6 @@ server what the run recorded. Run it in your project folder:
     uv run python check_flows.py
 """
 
-from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
-
 try:
     from lesson_check import Check, run_check
 except ModuleNotFoundError:
@@ -13,8 +11,6 @@ except ModuleNotFoundError:
         "check_flows.py needs lesson_check.py next to it: it is in the lesson's "
         "download, and on the page under the exercise."
     ) from None
-
-LINE = "3 words of at least 6 letters"
 
 
 def points(check: Check) -> None:
@@ -45,13 +41,9 @@ def points(check: Check) -> None:
         'flow_run_name="words-at-least-{min_length}" in @flow names it from its '
         'parameter. See "Name flows and their runs" on the page.',
     )
-    logs = check.client.read_logs(
-        log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id]))
-    )
-    check.point(
-        f"its logs have the line {LINE!r}",
-        any(log.message == LINE for log in logs),
-        found=f"{len(logs)} log lines, none of them that one",
+    check.logs_have(
+        run,
+        "3 words of at least 6 letters",
         hint="A print stays in your terminal unless the flow says log_prints=True. "
         'See "Print or log" on the page.',
     )

@@ -5,18 +5,24 @@ the ones the pages show (harness/exercises.py says which)."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harness import REPO
+from harness import REPO, prefect_api
 from harness.exercises import Exercise, exercises
 from harness.output_rules import rule
-from harness.prefect_server import PATIENT_TEMPORARY_SERVER, PrefectServer, free_port
+from harness.prefect_server import (
+    PATIENT_TEMPORARY_SERVER,
+    PrefectServer,
+    free_port,
+    prefect_executable,
+)
 from harness.shown_output import check_or_update
-from harness.terminal import Result, Terminal, run_command
+from harness.terminal import Background, Result, Terminal, run_command
 
 ATTEMPTS = [
     pytest.param(exercise, attempt, id=f"{exercise.page}-{attempt}")
@@ -53,7 +59,8 @@ def readers_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[PrefectServer]:
     """A server of its own, as the reader's from the server lesson on, with a few
-    runs: the session's server gets runs from other tests at any time."""
+    runs and the work pool `my-pool`: the session's server gets runs from other
+    tests at any time."""
     server = PrefectServer(tmp_path_factory.mktemp("readers-server") / "prefect-home")
     server.running()
     try:
@@ -65,13 +72,72 @@ def readers_server(
             env={**os.environ, **server.client_env()},
         )
         assert made.returncode == 0, made.output
+        # The deployments lesson's work pool, which later lessons use.
+        created = run_command(
+            [
+                prefect_executable(),
+                "work-pool",
+                "create",
+                "my-pool",
+                "--type",
+                "process",
+            ],
+            cwd=server.home,
+            env={**os.environ, **server.client_env()},
+        )
+        assert created.returncode == 0, created.output
         yield server
     finally:
         server.stop()
 
 
-def test_every_lesson_up_to_the_server_has_an_exercise() -> None:
-    assert {exercise.page for exercise in exercises()} >= {"flows", "tasks", "server"}
+class Workers:
+    """Workers on the reader's server, one per pool, started when first needed, as
+    the reader keeps one running in Terminal 3."""
+
+    def __init__(self, server: PrefectServer, folder: Path) -> None:
+        self.server = server
+        self.folder = folder
+        self.running: dict[str, Background] = {}
+
+    def wait_for_pool(self, pool: str) -> None:
+        if pool in self.running:
+            return
+        env = {**os.environ, **self.server.client_env()}
+        worker = Background(
+            [prefect_executable(), "worker", "start", "--pool", pool],
+            cwd=self.folder,
+            env=env,
+            log=self.folder / f"worker-{pool}.log",
+            stop_signals=(signal.SIGINT, signal.SIGINT),
+        )
+        self.running[pool] = worker
+        worker.wait_for(r"Worker .* started!")
+
+    def stop(self) -> None:
+        for worker in self.running.values():
+            worker.stop()
+
+
+@pytest.fixture(scope="module")
+def readers_worker(
+    readers_server: PrefectServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Workers]:
+    workers = Workers(readers_server, tmp_path_factory.mktemp("workers"))
+    try:
+        yield workers
+    finally:
+        workers.stop()
+
+
+def test_the_first_lessons_have_an_exercise() -> None:
+    assert {exercise.page for exercise in exercises()} >= {
+        "flows",
+        "tasks",
+        "server",
+        "deployments",
+        "scheduling",
+    }
 
 
 @pytest.mark.parametrize(("exercise", "attempt"), ATTEMPTS)
@@ -94,6 +160,12 @@ def test_the_check_says_what_the_page_shows(
     if exercise.needs_your_server:
         server = request.getfixturevalue("readers_server")
         terminal = Terminal(cwd=tmp_path, home=server.home, api_url=server.api_url)
+        # Each attempt as a reader's first: no deployment an earlier attempt made.
+        with prefect_api.client(server.api_url) as api:
+            for deployment in api.read_deployments():
+                api.delete_deployment(deployment.id)
+    if exercise.worker_pool:
+        request.getfixturevalue("readers_worker").wait_for_pool(exercise.worker_pool)
     result = run_command(
         [sys.executable, exercise.check.name], cwd=tmp_path, env=terminal.env()
     )
@@ -169,3 +241,27 @@ def test_a_check_says_so_when_no_server_answers_at_the_address_set(
         result.output
     )
     assert "Traceback" not in result.output
+
+
+def test_a_deployment_an_earlier_run_left_does_not_count(
+    readers_server: PrefectServer, tmp_path: Path
+) -> None:
+    # A reader who ran the solution once, then a script that deploys nothing.
+    scheduling = Exercise("scheduling")
+    scheduling.put_in(tmp_path, "solution")
+    terminal = Terminal(
+        cwd=tmp_path, home=readers_server.home, api_url=readers_server.api_url
+    )
+    first = run_command(
+        [sys.executable, scheduling.check.name], cwd=tmp_path, env=terminal.env()
+    )
+    assert first.returncode == 0, first.output
+    (tmp_path / scheduling.script).write_text('print("nothing deployed")\n')
+    again = run_command(
+        [sys.executable, scheduling.check.name], cwd=tmp_path, env=terminal.env()
+    )
+    assert again.returncode == 1, again.output
+    assert (
+        "found: one deployed before this check: the script did not deploy it again"
+        in again.output
+    )
