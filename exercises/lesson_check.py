@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,6 +41,7 @@ WIDTH = 88
 ANSI_CODE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 TRACEBACK = "Traceback (most recent call last):"
 SCRIPT_TIMEOUT = 300  # seconds; every exercise's script ends in a few
+LOGS_WAIT_SECONDS = 15
 
 
 class CannotCheck(Exception):
@@ -145,13 +147,21 @@ class Check:
         return deployment
 
     def logs_have(self, run: FlowRun, line: str, *, hint: str) -> None:
-        """A point: one of the log lines of `run` is `line`."""
-        logs = self.client.read_logs(
-            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id]))
-        )
+        """A point: one of the log lines of `run` is `line`. A run's process sends
+        its log lines in batches, the last ones as it exits: a run can be Completed
+        a moment before they arrive, so wait for them a little."""
+        deadline = time.monotonic() + LOGS_WAIT_SECONDS
+        while True:
+            logs = self.client.read_logs(
+                log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id]))
+            )
+            found = any(log.message == line for log in logs)
+            if found or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
         self.point(
             f"its logs have the line {line!r}",
-            any(log.message == line for log in logs),
+            found,
             found=f"{len(logs)} log lines, none of them that one",
             hint=hint,
         )
