@@ -45,7 +45,7 @@ def background_tasks(scenario: Scenario, logs: Path) -> Scenario:
         waiting = {run.id for run in scenario.seen["waiting"]}
         scenario.seen["caught up"] = wait_until(
             lambda: all(
-                run.state.is_completed()
+                completed(run)
                 for run in api.task_runs("count_words")
                 if run.id in waiting
             ),
@@ -67,6 +67,12 @@ def background_tasks(scenario: Scenario, logs: Path) -> Scenario:
     scenario.seen["task_worker.py stopped"] = from_python.output
     scenario.results[f"{INF}/task_worker.sh"] = Result(0, from_python.output)
     return scenario
+
+
+def completed(run) -> bool:
+    """Whether a task run is Completed. The server records a task run from its
+    events, so a run read early may have no state yet."""
+    return run.state is not None and run.state.is_completed()
 
 
 def task_runs_on(api_url: str, ids: set[UUID] | None = None) -> dict[UUID, object]:
@@ -122,7 +128,7 @@ def server_restart(
             scenario.seen["resent"] = wait_until(
                 lambda: (
                     all(
-                        run.state.is_completed()
+                        completed(run)
                         for run in task_runs_on(server.api_url, set(sent)).values()
                     )
                     and task_runs_on(server.api_url, set(sent))
@@ -279,9 +285,17 @@ def test_a_task_worker_runs_delayed_tasks(parts: dict, update_outputs: bool) -> 
         "'one two three': 3 words",
         "'hello': 1 words",
     ]
-    runs = api.task_runs("count_words")
-    assert len(runs) == 9  # three sends of three texts, each run once
-    assert all(run.state.is_completed() for run in runs)
+    # three sends of three texts, each run once (the server records a task run's
+    # states from its events, a moment after the worker printed them)
+    runs = wait_until(
+        lambda: (
+            len(runs := api.task_runs("count_words")) == 9
+            and all(completed(run) for run in runs)
+            and runs
+        ),
+        timeout=30,
+        what="9 completed runs of count_words",
+    )
     # The page explains the UserWarning: a delayed run's last log line, "Finished
     # in state ...", is printed by the worker but never reaches the server.
     shown = (REPO / f"{INF}/serve_tasks.out").read_text()
