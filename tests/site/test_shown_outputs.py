@@ -31,10 +31,9 @@ from pathlib import Path
 import pytest
 
 from harness import EXERCISES, REPO, SNIPPETS
-from harness.terminal import command_env, run_command
 from harness.pty_session import answer_questions
 from harness.shown_output import COLUMNS, mask, present
-
+from harness.terminal import command_env, run_command
 
 # The widths a recorded output can have been wrapped at: Rich's default for a process
 # whose output is not a terminal and that has no COLUMNS (80), and the terminal width

@@ -9,8 +9,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from harness.built_site import mkdocs_build
 from harness import EXERCISES, REPO, SNIPPETS
+from harness.built_site import mkdocs_build
 
 DOCS = REPO / "docs"
 INCLUDE = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$', re.MULTILINE)
