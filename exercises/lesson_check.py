@@ -24,24 +24,32 @@ from pathlib import Path
 
 from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.filters import (
+    DeploymentFilter,
+    DeploymentFilterId,
     FlowFilter,
     FlowFilterId,
     FlowRunFilter,
+    FlowRunFilterExpectedStartTime,
+    FlowRunFilterId,
     FlowRunFilterStartTime,
     LogFilter,
     LogFilterFlowRunId,
 )
-from prefect.client.schemas.objects import FlowRun
+from prefect.client.schemas.objects import FlowRun, TaskRun
 from prefect.client.schemas.responses import DeploymentResponse
-from prefect.client.schemas.sorting import FlowRunSort
+from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
+# Goes up when the checks need something new of this file. Every check imports it, so
+# a copy older than the check says so clearly: `if REVISION < N` in a check needing N.
+REVISION = 2
 WIDTH = 88
 ANSI_CODE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 TRACEBACK = "Traceback (most recent call last):"
 SCRIPT_TIMEOUT = 300  # seconds; every exercise's script ends in a few
 LOGS_WAIT_SECONDS = 15
+RECORDS_WAIT_SECONDS = 15
 
 
 class CannotCheck(Exception):
@@ -55,9 +63,9 @@ class Stop(Exception):
 @dataclass
 class Check:
     """What a lesson's check works with: a client of the server the script ran
-    against, and the time the script started."""
+    against (None when the check needs no server), and the time the script started."""
 
-    client: SyncPrefectClient
+    client: SyncPrefectClient | None
     started: datetime
     printed: str = ""
     """What the script printed (stdout and stderr), without colour codes."""
@@ -146,10 +154,70 @@ class Check:
         )
         return deployment
 
-    def logs_have(self, run: FlowRun, line: str, *, hint: str) -> None:
+    def the_run_of(
+        self, deployment: DeploymentResponse, *, what: str, hint: str
+    ) -> FlowRun:
+        """The newest run of `deployment` asked for since the check started; the
+        check stops when there is none."""
+        runs = self.client.read_flow_runs(
+            deployment_filter=DeploymentFilter(
+                id=DeploymentFilterId(any_=[deployment.id])
+            ),
+            flow_run_filter=FlowRunFilter(
+                expected_start_time=FlowRunFilterExpectedStartTime(after_=self.started)
+            ),
+        )
+        self.needed(what, bool(runs), found="no run since the check started", hint=hint)
+        return runs[0]
+
+    def worker_ran(self, run: FlowRun, *, worker: str, wait_seconds: float = 0) -> None:
+        """A point: a worker ran `run` to Completed, within `wait_seconds` if it has
+        not ended yet. `worker` is the command that starts one, for the hint."""
+        deadline = time.monotonic() + wait_seconds
+        while not run.state.is_final() and time.monotonic() < deadline:
+            time.sleep(1)
+            run = self.client.read_flow_run(run.id)
+        self.needed(
+            "a worker ran it to Completed",
+            run.state_name == "Completed",
+            found=run.state_name
+            if run.state.is_final() or not wait_seconds
+            else f"{run.state_name}, after {wait_seconds} s",
+            hint="A deployment's run waits in its pool's queue until a worker takes "
+            f"it. Start one in Terminal 3: {worker}",
+        )
+
+    def task_runs(self, run: FlowRun, task_name: str) -> list[TaskRun]:
+        """The task runs of the task `task_name` in `run`, the first begun first.
+        The server records task runs from the events the run sends, a moment after
+        they happen: wait until it has them in final states and they stop changing."""
+        deadline = time.monotonic() + RECORDS_WAIT_SECONDS
+        seen = None
+        while True:
+            task_runs = [
+                task_run
+                for task_run in self.client.read_task_runs(
+                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])),
+                    sort=TaskRunSort.EXPECTED_START_TIME_ASC,
+                )
+                if task_run.name.startswith(f"{task_name}-")
+            ]
+            now = [(task_run.id, task_run.state_name) for task_run in task_runs]
+            final = all(
+                task_run.state and task_run.state.is_final() for task_run in task_runs
+            )
+            if (final and now == seen) or time.monotonic() > deadline:
+                return task_runs
+            seen = now
+            time.sleep(0.5)
+
+    def logs_have(
+        self, run: FlowRun, line: str, *, hint: str, like: str | None = None
+    ) -> None:
         """A point: one of the log lines of `run` is `line`. A run's process sends
         its log lines in batches, the last ones as it exits: a run can be Completed
-        a moment before they arrive, so wait for them a little."""
+        a moment before they arrive, so wait for them a little. When it is not
+        there, the lines that match the pattern `like` are what was found."""
         deadline = time.monotonic() + LOGS_WAIT_SECONDS
         while True:
             logs = self.client.read_logs(
@@ -159,10 +227,13 @@ class Check:
             if found or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
+        similar = [log.message for log in logs if like and re.search(like, log.message)]
         self.point(
             f"its logs have the line {line!r}",
             found,
-            found=f"{len(logs)} log lines, none of them that one",
+            found=f"the line {', '.join(map(repr, similar))} instead"
+            if similar
+            else f"{len(logs)} log lines, none of them that one",
             hint=hint,
         )
 
@@ -186,9 +257,11 @@ def run_check(
     points: Callable[[Check], None],
     script: str | None = None,
     needs_your_server: bool = False,
+    server: bool = True,
 ) -> None:
     """Check a lesson's exercise and exit with the outcome: run `script` (if any)
-    against a Prefect server, then `points` against what it recorded."""
+    against a Prefect server, then `points` against what it recorded. With
+    `server=False`, no server: the points look at the script's output only."""
     # The check's own lines only: not Prefect's about the temporary server.
     logging.getLogger("prefect").setLevel(logging.WARNING)
     print(f'Checking the exercise of the lesson "{lesson}".')
@@ -198,19 +271,23 @@ def run_check(
                 f"There is no {script} in this folder. Create it from the exercise's "
                 "starter, or run the check in the folder where it is."
             )
-        with (
-            _Server(needs_your_server) as api_url,
-            temporary_settings(updates={PREFECT_API_URL: api_url}),
-            get_client(sync_client=True) as client,
-        ):
-            # A second of slack: the script's runs start after this, by the same clock.
-            check = Check(client, datetime.now(UTC) - timedelta(seconds=1))
+        if not server:
+            check = Check(None, datetime.now(UTC))
             if script:
-                check.printed = _run_script(script, api_url)
-            try:
-                points(check)
-            except Stop:
-                print("  (the points after it need it, so the check stops here)")
+                check.printed = _run_script(script, None)
+            _check_points(check, points)
+        else:
+            with (
+                _Server(needs_your_server) as api_url,
+                temporary_settings(updates={PREFECT_API_URL: api_url}),
+                get_client(sync_client=True) as client,
+            ):
+                # A second of slack: the script's runs start after this, by the same
+                # clock.
+                check = Check(client, datetime.now(UTC) - timedelta(seconds=1))
+                if script:
+                    check.printed = _run_script(script, api_url)
+                _check_points(check, points)
     except CannotCheck as cannot:
         print(textwrap.fill(str(cannot), WIDTH))
         sys.exit(2)
@@ -219,6 +296,13 @@ def run_check(
         sys.exit(1)
     print(f"All {check.passed} passed.")
     sys.exit(0)
+
+
+def _check_points(check: Check, points: Callable[[Check], None]) -> None:
+    try:
+        points(check)
+    except Stop:
+        print("  (the points after it need it, so the check stops here)")
 
 
 class _Server:
@@ -271,10 +355,10 @@ class _Server:
             self.temporary.stop()
 
 
-def _run_script(script: str, api_url: str) -> str:
-    """Run the reader's script as `python SCRIPT` would, against `api_url`; return
-    what it printed."""
-    env = {**os.environ, "PREFECT_API_URL": api_url}
+def _run_script(script: str, api_url: str | None) -> str:
+    """Run the reader's script as `python SCRIPT` would, against `api_url` (if
+    any); return what it printed."""
+    env = {**os.environ, **({"PREFECT_API_URL": api_url} if api_url else {})}
     print(f"Ran: python {script}", end="", flush=True)
     try:
         done = subprocess.run(

@@ -25,7 +25,13 @@ SHARED_CHECK = EXERCISES / "lesson_check.py"
 # Files from earlier lessons that an exercise uses, as a reader has them in their
 # folder by then: exercise -> name in the folder -> the snippet.
 EARLIER_FILES = {
+    "architecture": {"hello_flow.py": "snippets/deployments/hello_flow.py"},
     "scheduling": {"hello_flow.py": "snippets/deployments/hello_flow.py"},
+}
+# Deployments from earlier lessons that an exercise uses, as the reader's server has
+# them by then: exercise -> deployment name -> (its entrypoint, its work pool).
+EARLIER_DEPLOYMENTS = {
+    "architecture": {"hello-deployment": ("hello_flow.py:hello_flow", "my-pool")},
 }
 SCRIPT = re.compile(r'\bscript="(?P<name>[\w.-]+\.py)"')
 WORKER = re.compile(r"prefect worker start --pool (?P<pool>[\w-]+)")
@@ -82,6 +88,11 @@ class Exercise:
     def output(self, attempt: str) -> str:
         """The recorded output of the check on `attempt`, from the repository root."""
         return (self.folder / f"check_{attempt}.out").relative_to(REPO).as_posix()
+
+    @property
+    def earlier_deployments(self) -> dict[str, tuple[str, str]]:
+        """The deployments of earlier lessons it uses: name -> (entrypoint, pool)."""
+        return EARLIER_DEPLOYMENTS.get(self.page, {})
 
     def put_in(self, folder: Path, attempt: str) -> None:
         """Give `folder` what a reader's folder has for this exercise: the check, the

@@ -5,20 +5,17 @@ folder, with your server and a worker of my-pool running:
     uv run python check_deployments.py
 """
 
-from prefect.client.schemas.filters import (
-    DeploymentFilter,
-    DeploymentFilterId,
-    FlowRunFilter,
-    FlowRunFilterExpectedStartTime,
-)
-
 try:
-    from lesson_check import Check, run_check
-except ModuleNotFoundError:
+    from lesson_check import REVISION, Check, run_check
+except ImportError as error:
+    if error.name != "lesson_check":
+        raise
+    REVISION = 0  # no lesson_check.py here, or a copy from before revisions
+if REVISION < 2:
     raise SystemExit(
-        "check_deployments.py needs lesson_check.py next to it: it is in the "
-        "lesson's download, and on the lesson about flows."
-    ) from None
+        "check_deployments.py needs lesson_check.py next to it, revision 2 or newer: it"
+        " is in the lesson's download, and on the install lesson, under its exercise."
+    )
 
 NAME = "word-count/long-words"
 WORKER = "uv run prefect worker start --pool my-pool"
@@ -45,27 +42,13 @@ def points(check: Check) -> None:
         "them unless it asks for others. parameters= in run_deployment() are that "
         'one run\'s only: .deploy(..., parameters={"min_length": 7}).',
     )
-    runs = check.client.read_flow_runs(
-        deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])),
-        flow_run_filter=FlowRunFilter(
-            expected_start_time=FlowRunFilterExpectedStartTime(after_=check.started)
-        ),
-    )
-    check.needed(
-        "a run of it, started by the script",
-        bool(runs),
-        found="no run since the check started",
+    run = check.the_run_of(
+        deployment,
+        what="a run of it, started by the script",
         hint='run_deployment("word-count/long-words") starts one, and waits for it; '
         'see "Start runs from Python" on the page.',
     )
-    run = runs[0]
-    check.point(
-        "a worker ran it to Completed",
-        run.state_name == "Completed",
-        found=run.state_name,
-        hint="A deployment's run waits for a worker of its pool. Start one in "
-        f"Terminal 3: {WORKER}",
-    )
+    check.worker_ran(run, worker=WORKER)
     check.logs_have(
         run,
         "2 words of at least 7 letters",

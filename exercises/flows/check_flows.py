@@ -5,12 +5,16 @@ server what the run recorded. Run it in your project folder:
 """
 
 try:
-    from lesson_check import Check, run_check
-except ModuleNotFoundError:
+    from lesson_check import REVISION, Check, run_check
+except ImportError as error:
+    if error.name != "lesson_check":
+        raise
+    REVISION = 0  # no lesson_check.py here, or a copy from before revisions
+if REVISION < 2:
     raise SystemExit(
-        "check_flows.py needs lesson_check.py next to it: it is in the lesson's "
-        "download, and on the page under the exercise."
-    ) from None
+        "check_flows.py needs lesson_check.py next to it, revision 2 or newer: it is in"
+        " the lesson's download, and on the install lesson, under its exercise."
+    )
 
 
 def points(check: Check) -> None:
@@ -24,7 +28,8 @@ def points(check: Check) -> None:
         "it ended Completed",
         run.state_name == "Completed",
         found=run.state_name,
-        hint="Its logs, in the output above or in the UI, say what went wrong.",
+        hint="Run `uv run python word_count.py` to see its logs: they say what went "
+        "wrong.",
     )
     check.point(
         "it ran with min_length=6",

@@ -100,7 +100,8 @@ def _commands(title: str, steps: list) -> str:
 
 # Pages with commands but no download: what it would hold is elsewhere.
 NO_DOWNLOAD = {
-    "install.md": "its commands make the project that every download already is",
+    "install.md": "its commands make the project that every download already is; "
+    "its exercise's files are on the page, and lesson_check.py in every download",
     "costs.md": "its command runs this site's benchmark, in a clone of the repository",
 }
 

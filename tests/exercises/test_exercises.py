@@ -50,8 +50,22 @@ for number in range(4):
 
 @pytest.fixture(scope="module")
 def reader_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One Prefect home for every attempt, as a reader has one `~/.prefect`."""
-    return tmp_path_factory.mktemp("exercises") / "prefect-home"
+    """One Prefect home for every attempt, as a reader has one `~/.prefect`, with
+    the install page's setting in its profile: no telemetry."""
+    home = tmp_path_factory.mktemp("exercises") / "prefect-home"
+    terminal = Terminal(cwd=home.parent, home=home)
+    quiet = run_command(
+        [
+            prefect_executable(),
+            "config",
+            "set",
+            "PREFECT_SERVER_ANALYTICS_ENABLED=false",
+        ],
+        cwd=home.parent,
+        env=terminal.env(),
+    )
+    assert quiet.returncode == 0, quiet.output
+    return home
 
 
 @pytest.fixture(scope="module")
@@ -130,13 +144,17 @@ def readers_worker(
         workers.stop()
 
 
-def test_the_first_lessons_have_an_exercise() -> None:
+def test_the_core_lessons_have_an_exercise() -> None:
     assert {exercise.page for exercise in exercises()} >= {
+        "install",
         "flows",
         "tasks",
         "server",
         "deployments",
+        "architecture",
         "scheduling",
+        "parallel",
+        "infrastructure",
     }
 
 
@@ -150,12 +168,8 @@ def test_the_check_says_what_the_page_shows(
     request: pytest.FixtureRequest,
 ) -> None:
     exercise.put_in(tmp_path, attempt)
-    # The install page's setting, in the reader's profile there: no telemetry.
     terminal = Terminal(
-        cwd=tmp_path,
-        home=reader_home,
-        env_extra={"PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-        | PATIENT_TEMPORARY_SERVER,
+        cwd=tmp_path, home=reader_home, env_extra=PATIENT_TEMPORARY_SERVER
     )
     if exercise.needs_your_server:
         server = request.getfixturevalue("readers_server")
@@ -164,6 +178,7 @@ def test_the_check_says_what_the_page_shows(
         with prefect_api.client(server.api_url) as api:
             for deployment in api.read_deployments():
                 api.delete_deployment(deployment.id)
+        deploy_earlier(exercise, tmp_path, terminal)
     if exercise.worker_pool:
         request.getfixturevalue("readers_worker").wait_for_pool(exercise.worker_pool)
     result = run_command(
@@ -177,6 +192,29 @@ def test_the_check_says_what_the_page_shows(
     assert not diff, (
         f"{diff}\nIf the change is expected: uv run pytest --update-examples"
     )
+
+
+# The deployments an earlier lesson made, made again here from the reader's folder.
+DEPLOY = """
+import sys
+
+from prefect import flow
+
+entrypoint, name, pool = sys.argv[1:]
+flow.from_source(source=".", entrypoint=entrypoint).deploy(
+    name=name, work_pool_name=pool, print_next_steps=False
+)
+"""
+
+
+def deploy_earlier(exercise: Exercise, folder: Path, terminal: Terminal) -> None:
+    for name, (entrypoint, pool) in exercise.earlier_deployments.items():
+        deployed = run_command(
+            [sys.executable, "-c", DEPLOY, entrypoint, name, pool],
+            cwd=folder,
+            env=terminal.env(),
+        )
+        assert deployed.returncode == 0, deployed.output
 
 
 def check_in(folder: Path, page: str, home: Path, **env: str) -> Result:
@@ -206,16 +244,32 @@ def test_without_the_script_the_check_says_what_is_missing(
     assert "Traceback" not in result.output
 
 
+NO_SHARED_PART = (
+    "check_flows.py needs lesson_check.py next to it, revision 2 or newer: it is in "
+    "the lesson's download, and on the install lesson, under its exercise."
+)
+
+
 def test_without_the_shared_part_the_check_says_where_it_is(
     flows_exercise: Path, reader_home: Path
 ) -> None:
     (flows_exercise / "lesson_check.py").unlink()
     result = check_in(flows_exercise, "flows", reader_home)
     assert result.returncode == 1, result.output
-    assert result.output.strip() == (
-        "check_flows.py needs lesson_check.py next to it: it is in the lesson's "
-        "download, and on the page under the exercise."
-    )
+    assert result.output.strip() == NO_SHARED_PART
+
+
+def test_an_older_shared_part_gets_the_same_message(
+    flows_exercise: Path, reader_home: Path
+) -> None:
+    # A copy from before the checks had revisions: no REVISION in it.
+    shared = flows_exercise / "lesson_check.py"
+    older = shared.read_text().replace("\nREVISION = ", "\nOLD_REVISION = ")
+    assert older != shared.read_text()
+    shared.write_text(older)
+    result = check_in(flows_exercise, "flows", reader_home)
+    assert result.returncode == 1, result.output
+    assert result.output.strip() == NO_SHARED_PART
 
 
 def test_a_check_that_needs_your_server_says_so_when_none_is_set(

@@ -1,0 +1,3 @@
+import prefect
+
+print(f"Prefect: {prefect.__version__}")

@@ -1,0 +1,1 @@
+uv run prefect deployment schedule pause --all --no-prompt
