@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import REPO
+from harness import REPO, verified_with
 from harness.journey_probes import PROBES, Server
 from harness.netns import PrivateNetwork
 from harness.output_rules import Rule, rule
@@ -217,11 +217,16 @@ class Journey:
     snippet."""
     probed: dict[str, object] = field(default_factory=dict)
     """What the server held after a page (harness/journey_probes.py)."""
+    stamp: bool | None = None
+    """Record in docs/verified_with.json each page followed to its end (None: when
+    recording the outputs)."""
     shown_at: dict[str, dict[int, int]] = field(default_factory=dict)
     """Each output compared, and where each terminal's text stood then: what a page's
     own test reads of a terminal between two outputs."""
 
     def __post_init__(self) -> None:
+        if self.stamp is None:
+            self.stamp = self.update
         # The reader's machine: a folder of the same length in every run, for what
         # Rich wraps at the terminal's width, as long as the path of a project in it
         # (`/home/you` is where a page shows it).
@@ -295,6 +300,9 @@ class Journey:
                     )
             if page in PROBES:
                 self.probed[page] = PROBES[page](Server(self.network, SERVER_API))
+            if self.stamp:
+                # every output on the page matched this run, or comes from it
+                verified_with.stamp(page)
         except BaseException:
             self.failed_at = page
             raise

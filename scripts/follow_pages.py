@@ -11,7 +11,9 @@ pages before it leave (a project, a server, a deployment), so they are followed 
 After each page, the state it leaves is saved (harness/saved_journey.py), and
 `--from-saved` starts from the state the page before the last one left instead: the
 author's shortcut while working on one page (the tests always follow every page).
-Everything it starts is stopped when it ends, also on Ctrl-C and SIGTERM.
+Everything it starts is stopped when it ends, also on Ctrl-C and SIGTERM. Each page
+followed to its end gets its stamp in docs/verified_with.json: the Prefect it was
+verified with, and the day (harness/verified_with.py); the pages show it.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ def main() -> int:
     except JourneyError as error:
         print(f"The journey could not start: {error}", file=sys.stderr)
         return 2
+    # Each page followed to its end, its outputs matching or recorded, is verified
+    # with the Prefect installed, today: docs/verified_with.json says so.
+    journey.stamp = True
     try:
         for page in pages:
             try:
