@@ -171,8 +171,9 @@ class Check:
         return runs[0]
 
     def worker_ran(self, run: FlowRun, *, worker: str, wait_seconds: float = 0) -> None:
-        """A point: a worker ran `run` to Completed, within `wait_seconds` if it has
-        not ended yet. `worker` is the command that starts one, for the hint."""
+        """A point the next ones need: a worker ran `run` to Completed, within
+        `wait_seconds` if it has not ended yet. `worker` is the command that starts
+        one, for the hint."""
         deadline = time.monotonic() + wait_seconds
         while not run.state.is_final() and time.monotonic() < deadline:
             time.sleep(1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from harness import REPO, SNIPPETS
+from harness import EXERCISES, REPO, SNIPPETS
 from harness.journey import journey_commands, journey_outputs
 from harness.output_rules import IN_A_TERMINAL, RULES
 
@@ -66,5 +66,8 @@ def test_every_shown_output_comes_from_a_run() -> None:
 
 
 def test_every_rule_is_about_a_shown_output() -> None:
-    assert set(RULES) - files(".out") == set(), "rules for outputs that do not exist"
+    # an exercise's check outputs too (tests/exercises runs them)
+    exercises = {p.relative_to(REPO).as_posix() for p in EXERCISES.rglob("*.out")}
+    outputs = files(".out") | exercises
+    assert set(RULES) - outputs == set(), "rules for outputs that do not exist"
     assert IN_A_TERMINAL - files(".sh") == set(), "commands that do not exist"
