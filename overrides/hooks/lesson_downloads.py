@@ -4,7 +4,9 @@
 the page has the reader create (an exercise's starter, not its solution), the check of
 its exercise with `lesson_check.py`, `commands.txt` (the page's commands, in order,
 with the terminal each goes in), and a `pyproject.toml` with the Prefect the install
-page adds. The page links it in a box above its first section.
+page adds. The install lesson's commands make that project themselves: its download
+holds the exercise's files in the project's folder, and the commands make the project
+around them. The page links its download in a box above its first section.
 
 What a page asks the reader to do is read by harness/page_steps.py, as the journey
 reads it: the download holds what the journey does.
@@ -47,17 +49,31 @@ def download_name(page: str) -> str:
     return "learn-prefect-" + page.removesuffix(".md")
 
 
+# The project the install page's first command makes: `uv init ... hello-prefect`.
+PROJECT_MADE_BY = {"install.md": "hello-prefect"}
+
+
+def project_folder(page: str) -> str:
+    """Where, in the download's folder, the page's files go: `hello-prefect/` for a
+    page whose commands make the project, the folder itself for the others."""
+    project = PROJECT_MADE_BY.get(page)
+    return f"{project}/" if project else ""
+
+
 def lesson_files(page: str) -> dict[str, str]:
     """The files of a lesson's download: name in the zip -> text."""
     steps = read_page(page).steps
     title = (REPO / "docs" / page).read_text().splitlines()[0].removeprefix("# ")
+    folder = project_folder(page)
     files: dict[str, str] = {}
     for step in steps:
         if isinstance(step, WriteFile) and step.box != "solution":
-            files[step.name] = (REPO / step.source).read_text()
+            files[folder + step.name] = (REPO / step.source).read_text()
     if any(step.source.startswith("exercises/") for step in _writes(steps)):
-        files.setdefault("lesson_check.py", (REPO / SHARED_CHECK).read_text())
+        files.setdefault(folder + "lesson_check.py", (REPO / SHARED_CHECK).read_text())
     files["commands.txt"] = _commands(title, steps)
+    if page in PROJECT_MADE_BY:
+        return files  # its commands write pyproject.toml and .python-version
     files["pyproject.toml"] = (
         "[project]\n"
         f'name = "{download_name(page)}"\n'
@@ -100,8 +116,6 @@ def _commands(title: str, steps: list) -> str:
 
 # Pages with commands but no download: what it would hold is elsewhere.
 NO_DOWNLOAD = {
-    "install.md": "its commands make the project that every download already is; "
-    "its exercise's files are on the page, and lesson_check.py in every download",
     "costs.md": "its command runs this site's benchmark, in a clone of the repository",
 }
 
@@ -135,7 +149,7 @@ _built: dict[str, bool] = {}
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     _built.clear()
     for page in lesson_pages():
-        _built[page] = "lesson_check.py" in lesson_files(page)
+        _built[page] = project_folder(page) + "lesson_check.py" in lesson_files(page)
         files.append(
             File.generated(
                 config,
@@ -154,6 +168,15 @@ BOX = """\
     the page from its folder: the first `uv run` there installs Prefect.
 
 """
+# For a page whose commands make the project.
+BOX_MADE_BY_ITS_COMMANDS = """\
+!!! download "This lesson's files"
+    [{name}.zip](downloads/{name}.zip): the files this page has you create{exercise},
+    already in the `{project}/` folder that its first command makes into a project,
+    and `commands.txt`, the page's commands in order. Unzip it anywhere and type the
+    commands from its folder: `uv init` makes the project around the files.
+
+"""
 
 
 def on_page_markdown(markdown: str, page: Page, **_: object) -> str:
@@ -165,7 +188,12 @@ def on_page_markdown(markdown: str, page: Page, **_: object) -> str:
         if _built[name]
         else ""
     )
-    box = BOX.format(name=download_name(name), exercise=exercise)
+    if name in PROJECT_MADE_BY:
+        box = BOX_MADE_BY_ITS_COMMANDS.format(
+            name=download_name(name), exercise=exercise, project=PROJECT_MADE_BY[name]
+        )
+    else:
+        box = BOX.format(name=download_name(name), exercise=exercise)
     first_section = markdown.find("\n## ")
     if first_section < 0:
         return markdown + "\n" + box

@@ -6,6 +6,7 @@ runs from as it is."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import zipfile
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from harness import REPO
 from harness.output_rules import rule
 from harness.page_steps import Command, Output, WriteFile, read_page
 from harness.prefect_server import PATIENT_TEMPORARY_SERVER
-from harness.terminal import Terminal
+from harness.terminal import Terminal, run_command
 from harness.uv import cache_index_pages, write_locked_versions
 
 HOOK = REPO / "overrides/hooks/lesson_downloads.py"
@@ -29,9 +30,17 @@ LESSONS = downloads.lesson_pages()
 RUN_ALONE = ["flows.md", "tasks.md"]
 
 
-def test_every_lesson_but_two_has_a_download() -> None:
-    assert set(downloads.NO_DOWNLOAD) == {"install.md", "costs.md"}
-    assert {"flows.md", "tasks.md", "server.md", "deployments.md"} <= set(LESSONS)
+def test_every_lesson_but_costs_has_a_download() -> None:
+    assert set(downloads.NO_DOWNLOAD) == {"costs.md"}
+    assert {"install.md", "flows.md", "tasks.md", "deployments.md"} <= set(LESSONS)
+
+
+def test_the_install_download_is_made_a_project_by_the_page_s_first_command() -> None:
+    project = downloads.PROJECT_MADE_BY["install.md"]
+    first = next(s for s in read_page("install.md").steps if isinstance(s, Command))
+    assert f"uv init --python 3.13 --no-package {project}\n" in (
+        (REPO / first.source).read_text()
+    )
 
 
 def open_download(site: Path, page: str) -> zipfile.ZipFile:
@@ -62,7 +71,7 @@ def test_the_download_holds_what_the_page_has_the_reader_create_and_type(
             for name in archive.namelist()
         }
     written = {
-        step.name: step.source
+        downloads.project_folder(page) + step.name: step.source
         for step in steps
         if isinstance(step, WriteFile) and step.box != "solution"
     }
@@ -85,7 +94,10 @@ def test_the_download_holds_what_the_page_has_the_reader_create_and_type(
     at = 0
     for command in commands:  # every command, in the page's order
         at = listed.index(command, at) + len(command)
-    assert 'dependencies = ["prefect>=3.9.1,<3.10"]' in text["pyproject.toml"]
+    if page in downloads.PROJECT_MADE_BY:  # the page's commands make it
+        assert "pyproject.toml" not in names
+    else:
+        assert 'dependencies = ["prefect>=3.9.1,<3.10"]' in text["pyproject.toml"]
 
 
 def commands_and_exit_codes(page: str) -> list[tuple[str, int]]:
@@ -140,3 +152,51 @@ def test_a_lesson_runs_from_its_download_alone(
         result = terminal.run(str(script))
         assert result.returncode == returncode, f"{command}:\n{result.output}"
     assert (folder / ".venv").is_dir()
+
+
+def test_the_install_lesson_runs_from_its_download(
+    built_site: Path, tmp_path: Path
+) -> None:
+    """Unzipped into an empty folder, with a new Prefect home: its commands.txt typed
+    in one shell, as the page has them typed in one terminal, make the project around
+    the exercise's files, and each command ends as the page shows. The solution, put
+    in place of the starter, then passes the check."""
+    cache_index_pages()
+    page = "install.md"
+    with open_download(built_site, page) as archive:
+        archive.extractall(tmp_path)
+    folder = tmp_path / downloads.download_name(page)
+    typed = [
+        line
+        for line in (folder / "commands.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    expected = commands_and_exit_codes(page)
+    assert "\n".join(typed) == "\n".join(command for command, _ in expected)
+    # One shell for all of them: `cd hello-prefect` and `export` carry over.
+    shell = tmp_path / "one_terminal.sh"
+    shell.write_text(
+        "".join(f'{command}\necho "exit code: $?"\n' for command, _ in expected)
+    )
+    terminal = Terminal(
+        cwd=folder,
+        home=tmp_path / "prefect-home",
+        env_extra={
+            "UV_CONSTRAINT": str(write_locked_versions(tmp_path / "constraints.txt")),
+            "UV_OFFLINE": "1",
+        },
+    )
+    typed_out = run_command(["bash", str(shell)], cwd=folder, env=terminal.env())
+    codes = [
+        int(code) for code in re.findall(r"^exit code: (\d+)$", typed_out.output, re.M)
+    ]
+    assert codes == [code for _, code in expected], typed_out.output
+    project = folder / downloads.PROJECT_MADE_BY[page]
+    assert (project / "pyproject.toml").is_file() and (project / ".venv").is_dir()
+    (project / "my_settings.py").write_text(
+        (REPO / "exercises/install/solution.py").read_text()
+    )
+    solved = run_command(
+        ["uv", "run", "python", "check_install.py"], cwd=project, env=terminal.env()
+    )
+    assert solved.returncode == 0, solved.output
