@@ -3,7 +3,7 @@
 The journey writes it (harness/journey.py) when it follows a page to its end and every
 output there matched, or was recorded: `scripts/follow_pages.py` always does, the tests
 only with `--update-examples` (a test run leaves the repository as it is). The site
-shows each page's stamp (overrides/hooks/verified_stamp.py), and
+shows each page's stamp (hooks/verified_stamp.py), and
 tests/site/test_verified_with.py checks that every page has one, of the Prefect the
 project pins.
 """

@@ -1,4 +1,4 @@
-"""Each lesson's download (overrides/hooks/lesson_downloads.py), as the built site
+"""Each lesson's download (hooks/lesson_downloads.py), as the built site
 serves it: linked from its page, holding what the page has the reader create and
 type, and, for the lessons that need no server of the reader's, a folder the lesson
 runs from as it is."""
@@ -19,7 +19,7 @@ from harness.prefect_server import PATIENT_TEMPORARY_SERVER
 from harness.terminal import Terminal, run_command
 from harness.uv import cache_index_pages, write_locked_versions
 
-HOOK = REPO / "overrides/hooks/lesson_downloads.py"
+HOOK = REPO / "hooks/lesson_downloads.py"
 _spec = importlib.util.spec_from_file_location("lesson_downloads", HOOK)
 downloads = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(downloads)

@@ -109,6 +109,7 @@ def test_an_include_of_a_missing_file_fails_the_build_and_names_it(
     shutil.copytree(SNIPPETS, project / "snippets")
     shutil.copytree(EXERCISES, project / "exercises")
     shutil.copytree(REPO / "overrides", project / "overrides")
+    shutil.copytree(REPO / "hooks", project / "hooks")
     page = project / "docs" / "flows.md"
     page.write_text(
         page.read_text()

@@ -1,4 +1,4 @@
-"""Each lesson's stamp (overrides/hooks/verified_stamp.py): which Prefect its samples
+"""Each lesson's stamp (hooks/verified_stamp.py): which Prefect its samples
 and outputs were verified with, and when, from the record the journey writes
 (harness/verified_with.py)."""
 
