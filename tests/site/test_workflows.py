@@ -1,5 +1,6 @@
-"""Publishing: the GitHub Actions workflow that tests the pages and publishes the site
-to GitHub Pages, checked by a linter, and what a published build carries."""
+"""The GitHub Actions workflows, checked by a linter: publishing (test the pages, then
+publish the site to GitHub Pages, and what a published build carries) and the weekly
+drift run (scripts/drift.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from harness import REPO
 
 WORKFLOW = REPO / ".github/workflows/publish.yml"
+DRIFT = REPO / ".github/workflows/drift.yml"
 
 
 def lint(workflow: Path) -> subprocess.CompletedProcess:
@@ -32,8 +35,9 @@ def lint(workflow: Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_workflow_passes_the_linter() -> None:
-    linted = lint(WORKFLOW)
+@pytest.mark.parametrize("workflow", [WORKFLOW, DRIFT], ids=lambda path: path.name)
+def test_the_workflow_passes_the_linter(workflow: Path) -> None:
+    linted = lint(workflow)
     assert linted.returncode == 0, linted.stdout + linted.stderr
     assert "validation done" in linted.stdout
 
@@ -90,3 +94,30 @@ def test_a_published_build_has_canonical_urls_and_edit_links(tmp_path: Path) -> 
     assert (
         'href="https://github.com/example/learn-prefect/edit/main/docs/failure.md"'
     ) in page
+
+
+def test_the_drift_run_is_weekly_and_says_what_it_found_in_an_issue() -> None:
+    drift = yaml.safe_load(DRIFT.read_text())
+    on = drift[True]  # YAML 1.1 reads the key `on` as true
+    (schedule,) = on["schedule"]
+    minute, hour, day, month, weekday = schedule["cron"].split()
+    assert (day, month, weekday) == ("*", "*", "5")  # Fridays, after Thursday's release
+    assert "prefect" in on["workflow_dispatch"]["inputs"]
+    assert drift["permissions"] == {"contents": "read"}
+    jobs = drift["jobs"]
+    run = next(step for step in jobs["drift"]["steps"] if step.get("id") == "drift")
+    assert "source .ci/setup" in run["run"]
+    assert "scripts/drift.py --out drift-report" in run["run"]
+    # the version typed in the form reaches the script as a variable, never as code
+    assert "${{" not in run["run"]
+    assert run["env"]["PREFECT_VERSION"] == "${{ inputs.prefect }}"
+    upload = jobs["drift"]["steps"][-1]
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert upload["with"]["path"] == "drift-report/" and upload["if"] == "always()"
+    # only the issue job writes, and only issues, and only when the run found drift
+    assert "permissions" not in jobs["drift"]
+    assert jobs["issue"]["permissions"] == {"issues": "write"}
+    assert jobs["issue"]["if"] == "needs.drift.outputs.status != '0'"
+    script = jobs["issue"]["steps"][-1]["run"]
+    assert "gh issue edit" in script and "gh issue create" in script
+    assert "--label drift" in script
