@@ -1,0 +1,1 @@
+uv run python check_results.py
