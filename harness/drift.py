@@ -35,6 +35,9 @@ STAMPS = "docs/verified_with.json"
 # Recorded outputs: what the pages show under a command, and the `#>` lines under the
 # prints of the Python snippets.
 OUTPUT_FILE = re.compile(r"^(snippets|exercises)/.+\.(out|py)$")
+# Tests a drift run leaves out: they fail by design when the lock has a Prefect that
+# no journey verified (the stamps would lie), and a drift run is exactly that.
+LEFT_OUT = ["tests/site/test_verified_with.py"]
 INCLUDE = re.compile(r'--8<-- "(?P<path>[^":]+)(?::[\w-]+)?"')
 
 
@@ -287,6 +290,7 @@ def run_suite(copy: Path, out: Path, pytest_args: list[str]) -> int:
     command = [
         *("uv", "run", "pytest", "--update-examples"),
         f"--junitxml={out / 'junit.xml'}",
+        *(f"--deselect={test}" for test in LEFT_OUT),
         *pytest_args,
     ]
     with (out / "pytest.log").open("w") as log:
@@ -385,6 +389,11 @@ def markdown(report: Report) -> str:
         "Pinned for the run: "
         + ", ".join(f"`{name}`" for name in report.pinned_in)
         + ".",
+        "",
+        "Left out: "
+        + ", ".join(f"`{test}`" for test in LEFT_OUT)
+        + ": its stamps say the pinned Prefect until a journey with the new one is "
+        "recorded.",
         "",
     ]
     if not report.drifted:
