@@ -135,11 +135,20 @@ class ChangedOutput:
     diff: str
 
 
+# What a page's journey test says when an earlier page stopped the journey: that
+# page was not followed, which says nothing of it.
+NOT_FOLLOWED = re.compile(r"the journey stopped at (?P<page>\S+\.md): a reader cannot")
+
+
 @dataclass
 class FailedTest:
     test: str
     pages: list[str]
     message: str
+
+    @property
+    def not_followed(self) -> bool:
+        return bool(NOT_FOLLOWED.search(self.message))
 
 
 @dataclass
@@ -165,18 +174,20 @@ class Report:
         return bool(self.could_not_run or self.changed or self.failed)
 
     def pages(self) -> dict[str, dict[str, list[str]]]:
-        """Page -> the changed outputs and the failed tests that concern it."""
+        """Page -> the changed outputs, the failed tests that concern it, and the
+        tests that did not get to it (an earlier page stopped the journey)."""
         found: dict[str, dict[str, list[str]]] = {}
+
+        def add(pages: list[str], what: str, name: str) -> None:
+            for page in pages or ["(no page)"]:
+                found.setdefault(
+                    page, {"outputs": [], "tests": [], "not followed": []}
+                )[what].append(name)
+
         for output in self.changed:
-            for page in output.pages or ["(no page)"]:
-                found.setdefault(page, {"outputs": [], "tests": []})["outputs"].append(
-                    output.path
-                )
+            add(output.pages, "outputs", output.path)
         for test in self.failed:
-            for page in test.pages or ["(no page)"]:
-                found.setdefault(page, {"outputs": [], "tests": []})["tests"].append(
-                    test.test
-                )
+            add(test.pages, "not followed" if test.not_followed else "tests", test.test)
         order = {page: at for at, page in enumerate(nav_pages(REPO))}
         return dict(sorted(found.items(), key=lambda item: order.get(item[0], 999)))
 
@@ -236,9 +247,11 @@ def failed_tests(junit: Path, repo: Path) -> tuple[dict[str, int], list[FailedTe
         for problem in [*case.findall("failure"), *case.findall("error")]:
             module = case.get("classname", "").replace(".", "/")
             test = f"{module}.py::{case.get('name')}"
-            text = (problem.text or problem.get("message") or "").strip()
-            # the end of a traceback says why; keep it short enough to read
-            message = "\n".join(text.splitlines()[-40:])
+            text = (problem.text or "").splitlines()
+            # pytest's own lines, `E   ...`, say why; the traceback around them is
+            # in junit.xml and pytest.log
+            said = [line for line in text if line.startswith("E ")][:15]
+            message = "\n".join(said) or (problem.get("message") or "").strip()
             failed.append(FailedTest(test, pages_of_test(test, repo, shown), message))
     return counts, failed
 
@@ -381,8 +394,13 @@ def markdown(report: Report) -> str:
             else "the whole suite"
         )
         + f" with Prefect {report.prefect}, every shown output recorded afresh "
-        f"(`--update-examples`). {counts.get('tests', 0)} tests, {failed} failed "
-        f"(pytest's exit code: {report.pytest_exit}). "
+        f"(`--update-examples`). {counts.get('tests', 0)} tests, {failed} failed"
+        + (
+            f", {stopped} of them only because the journey stopped"
+            if (stopped := sum(test.not_followed for test in report.failed))
+            else ""
+        )
+        + f" (pytest's exit code: {report.pytest_exit}). "
         f"{len(report.changed)} shown outputs changed the way the tests notice "
         "(timestamps, ids and names do not count).",
         "",
@@ -402,10 +420,14 @@ def markdown(report: Report) -> str:
             "",
         ]
         return "\n".join(lines)
-    lines += ["## Pages affected", "", "| page | outputs changed | tests failed |"]
-    lines += ["|---|---|---|"]
+    lines += ["## Pages affected", ""]
+    lines += ["| page | outputs changed | tests failed | not followed |"]
+    lines += ["|---|---|---|---|"]
     for page, found in report.pages().items():
-        lines.append(f"| {page} | {len(found['outputs'])} | {len(found['tests'])} |")
+        lines.append(
+            f"| {page} | {len(found['outputs'])} | {len(found['tests'])} "
+            f"| {'yes' if found['not followed'] else ''} |"
+        )
     lines.append("")
     if report.changed:
         lines += ["## Outputs that changed", ""]
@@ -419,9 +441,21 @@ def markdown(report: Report) -> str:
                 "```",
                 "",
             ]
-    if report.failed:
+    not_followed = [test for test in report.failed if test.not_followed]
+    if not_followed:
+        stopped = NOT_FOLLOWED.search(not_followed[0].message).group("page")
+        lines += [
+            "## Not followed",
+            "",
+            f"The journey stopped at {stopped} (below), and a reader cannot go on: "
+            "these tests failed for that alone, and say nothing of their pages.",
+            "",
+            *(f"- `{test.test}`" for test in not_followed),
+            "",
+        ]
+    if failed_here := [test for test in report.failed if not test.not_followed]:
         lines += ["## Tests that failed", ""]
-        for test in report.failed:
+        for test in failed_here:
             where = ", ".join(test.pages) or "no single page"
             lines += [
                 f"### `{test.test}` ({where})",

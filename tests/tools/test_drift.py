@@ -16,6 +16,7 @@ import pytest
 
 from harness import REPO
 from harness.drift import (
+    FailedTest,
     changed_outputs,
     failed_tests,
     locked_version,
@@ -140,6 +141,15 @@ def test_a_failed_test_is_put_on_the_pages_it_is_about(tmp_path: Path) -> None:
         ("test_on_a_page.py::test_follows[flows.md]", ["flows.md"])
     ]
     assert "flows.md printed something else" in failed[0].message
+    assert failed[0].message.startswith("E ")  # pytest's lines, not the traceback
+    assert not failed[0].not_followed
+    stopped = FailedTest(
+        "tests/journey/test_journey.py::test_a_reader_follows[parallel.md]",
+        ["parallel.md"],
+        "E   harness.journey.JourneyError: the journey stopped at scheduling.md: a "
+        "reader cannot go on",
+    )
+    assert stopped.not_followed  # parallel.md was not followed: not its drift
 
     shown = pages_showing(REPO)
     snippet = "snippets/tasks/retries.py"
