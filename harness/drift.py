@@ -26,8 +26,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness import REPO
+from harness import REPO, page_steps
 from harness.output_rules import rule
+from harness.page_steps import included_files
 from harness.shown_output import difference
 
 # What a drift run never reports as a changed output: written by every refreshing run.
@@ -38,7 +39,6 @@ OUTPUT_FILE = re.compile(r"^(snippets|exercises)/.+\.(out|py)$")
 # Tests a drift run leaves out: they fail by design when the lock has a Prefect that
 # no journey verified (the stamps would lie), and a drift run is exactly that.
 LEFT_OUT = ["tests/site/test_verified_with.py"]
-INCLUDE = re.compile(r'--8<-- "(?P<path>[^":]+)(?::[\w-]+)?"')
 
 
 def today() -> str:
@@ -193,20 +193,17 @@ class Report:
 
 
 def nav_pages(repo: Path) -> list[str]:
-    """The pages in the site's order (mkdocs.yml's nav)."""
-    return re.findall(
-        r"^  - [^:\n]+: (\S+\.md)$", (repo / "mkdocs.yml").read_text(), re.M
-    )
+    """The pages of `repo` (the repository or its clone) in the site's order."""
+    return page_steps.nav_pages(repo / "mkdocs.yml")
 
 
 def pages_showing(repo: Path) -> dict[str, list[str]]:
     """File -> the pages that include it (`--8<-- "file"`)."""
     shown: dict[str, list[str]] = {}
     for page in nav_pages(repo):
-        for found in INCLUDE.finditer((repo / "docs" / page).read_text()):
-            pages = shown.setdefault(found.group("path"), [])
-            if page not in pages:
-                pages.append(page)
+        for path in included_files((repo / "docs" / page).read_text()):
+            pages = shown.setdefault(path, [])
+            pages.append(page)
     return shown
 
 

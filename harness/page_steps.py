@@ -55,6 +55,8 @@ from harness import REPO
 FENCE = re.compile(r"^(?P<indent>\s*)```(?P<lang>[\w-]*)(?P<attrs>.*)$")
 TITLE = re.compile(r'title="(?P<title>[^"]*)"')
 INCLUDE = re.compile(r'^\s*--8<-- "(?P<path>[^"]+)"\s*$')
+# Anywhere in a page, a whole file or a section of one ("path:section").
+INCLUDED = re.compile(r'--8<--\s+"(?P<path>[^":]+)(?::[\w-]+)?"')
 BOX = re.compile(
     r"^(?P<indent>\s*)(?P<marker>!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)"
     r'(\s+"(?P<title>.*)")?\s*$'
@@ -354,6 +356,12 @@ def _attach_answers(page: Page, answers: Output) -> None:
             page.steps[at] = dataclasses.replace(step, answers=answers.source)
             return
     raise ValueError(f"{answers.where}: questions and answers with no command before")
+
+
+def included_files(markdown: str) -> list[str]:
+    """The files a page includes (`--8<-- "path"`, or a section of one), each once,
+    in the order it first includes them."""
+    return list(dict.fromkeys(m.group("path") for m in INCLUDED.finditer(markdown)))
 
 
 def nav_pages(mkdocs_yml: Path = REPO / "mkdocs.yml") -> list[str]:

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from harness import REPO
-from harness.page_steps import nav_pages
+from harness.page_steps import included_files, nav_pages
 
 DOCS = REPO / "docs"
 ZENSICAL_TIMEOUT = 180  # seconds; it builds this site in about one
@@ -118,16 +118,13 @@ KINDS = ["files", "headings", "code blocks", "text", "links"]
 
 # --- Building with Zensical ------------------------------------------------------
 
-INCLUDE = re.compile(r'--8<--\s+"(?P<path>[^":]+)(?::[\w-]+)?"')
-
 
 def site_sources() -> list[str]:
     """What the site is built from: the config, the pages, the theme's overrides,
     the folders the pages include from, and each file included from elsewhere."""
     sources = {"mkdocs.yml", "docs", "overrides", "snippets", "exercises"}
     for page in DOCS.rglob("*.md"):
-        for found in INCLUDE.finditer(page.read_text()):
-            path = found.group("path")
+        for path in included_files(page.read_text()):
             if path.split("/")[0] not in sources:
                 sources.add(path)
     return sorted(sources)
