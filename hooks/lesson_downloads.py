@@ -114,19 +114,12 @@ def _commands(title: str, steps: list) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Pages with commands but no download: what it would hold is elsewhere.
-NO_DOWNLOAD = {
-    "costs.md": "its command runs this site's benchmark, in a clone of the repository",
-}
-
-
 def lesson_pages() -> list[str]:
     """The pages that have the reader create a file or type a command."""
     return [
         page
         for page in nav_pages()
-        if page not in NO_DOWNLOAD
-        and any(isinstance(step, WriteFile | Command) for step in read_page(page).steps)
+        if any(isinstance(step, WriteFile | Command) for step in read_page(page).steps)
     ]
 
 
@@ -142,14 +135,14 @@ def lesson_zip(page: str) -> bytes:
     return buffer.getvalue()
 
 
-# This build's downloads: page -> whether it has an exercise (set by on_files).
-_built: dict[str, bool] = {}
+# This build's downloads: page -> its files (set by on_files).
+_built: dict[str, dict[str, str]] = {}
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     _built.clear()
     for page in lesson_pages():
-        _built[page] = project_folder(page) + "lesson_check.py" in lesson_files(page)
+        _built[page] = lesson_files(page)
         files.append(
             File.generated(
                 config,
@@ -163,11 +156,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 BOX = """\
 !!! download "This lesson's files"
     [{name}.zip](downloads/{name}.zip): this lesson as a project of its own, with
-    every file the page has you create{exercise}, and `commands.txt`, the page's
-    commands in order, with the terminal each goes in. Unzip it anywhere and follow
-    the page from its folder: the first `uv run` there installs Prefect.
+    {files}`commands.txt`, the page's commands in order, with the terminal each goes
+    in. Unzip it anywhere and follow the page from its folder: the first `uv run`
+    there installs Prefect.
 
 """
+FILES = "every file the page has you create{exercise}, and "
 # For a page whose commands make the project.
 BOX_MADE_BY_ITS_COMMANDS = """\
 !!! download "This lesson's files"
@@ -183,9 +177,11 @@ def on_page_markdown(markdown: str, page: Page, **_: object) -> str:
     name = page.file.src_uri
     if name not in _built:
         return markdown
+    files = _built[name]
+    folder = project_folder(name)
     exercise = (
         " (for the exercise: its starter and its check, not its solution)"
-        if _built[name]
+        if folder + "lesson_check.py" in files
         else ""
     )
     if name in PROJECT_MADE_BY:
@@ -193,7 +189,12 @@ def on_page_markdown(markdown: str, page: Page, **_: object) -> str:
             name=download_name(name), exercise=exercise, project=PROJECT_MADE_BY[name]
         )
     else:
-        box = BOX.format(name=download_name(name), exercise=exercise)
+        # only commands: a project to type them in (the costs lesson)
+        created = set(files) - {"commands.txt", "pyproject.toml", ".python-version"}
+        box = BOX.format(
+            name=download_name(name),
+            files=FILES.format(exercise=exercise) if created else "",
+        )
     first_section = markdown.find("\n## ")
     if first_section < 0:
         return markdown + "\n" + box
