@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, Request, sync_playwright
 
 from harness import REPO
 from harness.chromium import launch
+from harness.waiting import wait_until
 
 HERE = Path(__file__).parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -215,10 +216,21 @@ def test_search_finds_the_work_pools_page(visit: Visit) -> None:
     page = visit.open("")
     page.locator("input.md-search__input").click()
     page.keyboard.type("work pool")
-    results = page.locator(".md-search-result__item a")
-    results.first.wait_for()
-    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
-    assert any(urlsplit(href).path.endswith("/architecture/") for href in hrefs), hrefs
+    # The results are drawn again as each key arrives: a list counted first and read
+    # item by item after can change in between. Read them all at once, until the page
+    # is among them.
+    shown = "els => els.map(el => el.getAttribute('href'))"
+
+    def links() -> list[str]:
+        return page.eval_on_selector_all(".md-search-result__item a", shown)
+
+    found = wait_until(
+        lambda: any(urlsplit(h).path.endswith("/architecture/") for h in links()),
+        timeout=30,
+        what="the work pools page among the search results",
+        seen=lambda: f"the results: {links()}",
+    )
+    assert found
     assert page.locator(".md-search-result__item").first.inner_text().strip()
 
 
