@@ -69,12 +69,13 @@ def newest_prefect() -> str:
         capture_output=True,
         text=True,
     )
-    if found.returncode != 0:
+    newest = re.search(r"^prefect==(\S+)$", found.stdout, re.M)
+    if found.returncode != 0 or not newest:
+        said = found.stderr.strip().splitlines() or ["no answer"]
         raise DriftError(
-            "could not ask the package index for the newest Prefect: "
-            + found.stderr.strip().splitlines()[-1:][0]
+            f"could not ask the package index for the newest Prefect: {said[-1]}"
         )
-    return re.search(r"^prefect==(\S+)$", found.stdout, re.M).group(1)
+    return newest.group(1)
 
 
 def check_version(version: str) -> str:
