@@ -4,6 +4,7 @@ locked to (for a reader's new project, which `uv add`s Prefect)."""
 from __future__ import annotations
 
 import functools
+import json
 import subprocess
 import tempfile
 from pathlib import Path
@@ -24,6 +25,22 @@ def write_locked_versions(path: Path, env: dict[str, str] | None = None) -> Path
     a reader's new project then gets what this repository is tested with."""
     path.write_text(_locked_versions("--no-default-groups", env=env))
     return path
+
+
+def hold_to_locked_versions(pyproject: Path) -> None:
+    """Hold the project of `pyproject` to the versions of uv.lock, for `uv lock`,
+    `uv sync` and `uv run`: those read no UV_CONSTRAINT (only `uv add` and `uv pip`
+    do; measured with uv 0.13.9), so a project that comes with its `pyproject.toml`
+    would otherwise resolve the index's newest versions, which the cache may lack."""
+    pins = [
+        line.split(" #")[0].strip()
+        for line in _locked_versions("--no-default-groups").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    with pyproject.open("a") as file:
+        file.write("\n[tool.uv]\nconstraint-dependencies = [\n")
+        file.writelines(f"    {json.dumps(pin)},\n" for pin in pins)
+        file.write("]\n")
 
 
 def _locked_versions(groups: str, env: dict[str, str] | None = None) -> str:

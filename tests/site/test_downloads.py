@@ -17,7 +17,11 @@ from harness.output_rules import rule
 from harness.page_steps import Command, Output, WriteFile, nav_pages, read_page
 from harness.prefect_server import PATIENT_TEMPORARY_SERVER
 from harness.terminal import Terminal, run_command
-from harness.uv import cache_index_pages, write_locked_versions
+from harness.uv import (
+    cache_index_pages,
+    hold_to_locked_versions,
+    write_locked_versions,
+)
 
 HOOK = REPO / "hooks/lesson_downloads.py"
 _spec = importlib.util.spec_from_file_location("lesson_downloads", HOOK)
@@ -127,12 +131,14 @@ def test_a_lesson_runs_from_its_download_alone(
     with open_download(built_site, page) as archive:
         archive.extractall(tmp_path)
     folder = tmp_path / downloads.download_name(page)
-    constraints = write_locked_versions(tmp_path / "constraints.txt")
+    # The one change to the reader's files: their project gets the versions this
+    # site is tested with (a reader's uv takes the index's newest, this one is
+    # offline).
+    hold_to_locked_versions(folder / "pyproject.toml")
     terminal = Terminal(
         cwd=folder,
         home=home,
         env_extra={
-            "UV_CONSTRAINT": str(constraints),
             "UV_OFFLINE": "1",
             "DO_NOT_TRACK": "1",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
