@@ -196,14 +196,20 @@ class Shell:
         """Wait for the command to end, answering its questions from `answers`
         (question -> answer); its exit status."""
         deadline = time.monotonic() + timeout
+        looked_at = -1  # how much of the text the last look at the screen saw
         while not self.poll():
             if time.monotonic() > deadline:
                 raise ShellError(
                     f"{self.command} did not end within {timeout} s in {self.name}; "
                     f"it printed:\n{self.output()[-3000:]}"
                 )
-            size = len(self.text)
-            self._wait(lambda text, n=size: len(text) > n, 1)
+            # New text since the last look, or a second without any (a menu may
+            # switch the terminal to reading keys without printing): look again.
+            # Text that came while looking counts as new: waiting for more than
+            # what is there now would leave a question that came meanwhile
+            # unanswered for a second.
+            self._wait(lambda text, seen=looked_at: len(text) > seen, 1)
+            looked_at = len(self.text)
             self._answer(answers)
         return self.status
 
