@@ -8,8 +8,9 @@
   the part every check shares, and names the script it runs (`script="..."`);
 - `check.sh`: the command that runs the check, as the page shows it;
 - `check_<attempt>.out`: what the check prints for each attempt. The page shows those
-  of the starter and of the solution (the journey records them: harness/journey.py)
-  and the wrong attempts' in a box; tests/exercises/ checks them all.
+  of the starter and of the solution, on the reader's path (the journey runs and
+  compares them: harness/journey.py), and the wrong attempts' in a box, off it
+  (tests/exercises/ runs and compares those).
 """
 
 from __future__ import annotations

@@ -8,10 +8,7 @@ those records.
 
 from __future__ import annotations
 
-import re
 import shutil
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +17,7 @@ import pytest
 from harness import REPO
 from harness.prefect_server import PATIENT_TEMPORARY_SERVER
 from harness.pty_session import ENTER, Question, Session, answer_questions
-from harness.terminal import Result, Run, Scenario, Terminal, command_env
+from harness.terminal import Result, Run, Terminal, command_env
 from harness.uv import write_locked_versions
 
 
@@ -159,41 +156,3 @@ def deployed(prefect_server, project: Path) -> Deployed:
     )
     assert session.exitstatus == 0, session.screen
     return Deployed(terminal, session, (project / "prefect.yaml").read_text())
-
-
-def unattended_run(terminal: Terminal) -> Scenario:
-    """The architecture page: a run on a work pool that no worker polls."""
-    from harness.prefect_api import flow_run
-    from harness.waiting import wait_until
-
-    scenario = Scenario(terminal)
-    scenario.run("snippets/architecture/create_idle_pool.sh")
-    scenario.run(
-        "snippets/architecture/deploy_unattended.sh",
-        [
-            Question("Would you like to configure schedules", "n" + ENTER, "n"),
-            Question("Would you like to save configuration", "n" + ENTER, "n"),
-        ],
-    )
-    created = scenario.run("snippets/architecture/run_unattended.sh")
-    run_id = re.search(r"UUID: ([0-9a-f-]{36})", created.output).group(1)
-    # Scheduled for now, nobody picks it up: the server marks it Late once it is more
-    # than 15 seconds overdue (PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS).
-    scenario.seen["late"] = wait_until(
-        lambda: (run := flow_run(run_id)).state.name == "Late" and run,
-        timeout=90,
-        what="the unattended run turning Late",
-    )
-    scenario.run("snippets/architecture/run_state.sh")
-    return scenario
-
-
-@pytest.fixture(scope="session")
-def unattended(deployed: Deployed) -> Iterator[Future[Scenario]]:
-    """The architecture page's unattended run, started in the background.
-
-    It spends most of its time waiting for the run to turn Late, so the deployments
-    page's tests start it while they run, and the architecture page's test checks it.
-    """
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        yield pool.submit(unattended_run, deployed.terminal)

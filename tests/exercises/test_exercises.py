@@ -1,6 +1,7 @@
-"""Every lesson's exercise, checked as a reader checks it: the solution passes, the
-starter and each wrong attempt fail, with the hints meant for them. The outputs are
-the ones the pages show (harness/exercises.py says which)."""
+"""Every lesson's exercise, checked as a reader checks it: each wrong attempt fails,
+with the hint meant for it, and the check says so when it cannot run. The starter
+and the solution are on the reader's path: the journey checks them, on their pages.
+The outputs are the ones the pages show (harness/exercises.py says which)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 
 from harness import REPO, prefect_api
 from harness.exercises import Exercise, exercises
+from harness.journey import journey_outputs
 from harness.output_rules import rule
 from harness.prefect_server import (
     PATIENT_TEMPORARY_SERVER,
@@ -24,10 +26,15 @@ from harness.prefect_server import (
 from harness.shown_output import check_or_update
 from harness.terminal import Background, Result, Terminal, run_command
 
+# The starter's and the solution's checks are on the reader's path, with their
+# outputs: the journey runs them on its pages, in the reader's terminals, and compares
+# exit status and output (harness/journey.py). Here: the attempts it does not run, the
+# wrong ones, which the pages show in a box.
 ATTEMPTS = [
     pytest.param(exercise, attempt, id=f"{exercise.page}-{attempt}")
     for exercise in exercises()
     for attempt in exercise.attempts
+    if exercise.output(attempt) not in journey_outputs()
 ]
 
 
@@ -158,6 +165,19 @@ def test_the_core_lessons_have_an_exercise() -> None:
     }
 
 
+@pytest.mark.parametrize("exercise", exercises(), ids=lambda exercise: exercise.page)
+def test_the_journey_checks_the_starter_and_the_solution(exercise: Exercise) -> None:
+    """Each page has the reader run the check on the starter and on the solution,
+    on the reader's path, where the journey follows it; the wrong attempts, off the
+    path, are left to the next test."""
+    on_the_path = {
+        attempt
+        for attempt in exercise.attempts
+        if exercise.output(attempt) in journey_outputs()
+    }
+    assert on_the_path == {"starter", "solution"}
+
+
 @pytest.mark.parametrize(("exercise", "attempt"), ATTEMPTS)
 def test_the_check_says_what_the_page_shows(
     exercise: Exercise,
@@ -185,9 +205,15 @@ def test_the_check_says_what_the_page_shows(
         [sys.executable, exercise.check.name], cwd=tmp_path, env=terminal.env()
     )
     shown = exercise.output(attempt)
-    assert result.returncode == rule(shown).returncode, result.output
+    expected = rule(shown)
+    assert result.returncode == expected.returncode, result.output
     diff = check_or_update(
-        REPO / shown, terminal.present(result.output), update=update_outputs
+        REPO / shown,
+        terminal.present(result.output),
+        update=update_outputs,
+        ordered=expected.ordered,
+        optional=expected.optional,
+        figures=expected.figures,
     )
     assert not diff, (
         f"{diff}\nIf the change is expected: uv run pytest --update-examples"

@@ -193,13 +193,11 @@ def at_once(
     worker: Background,
     session_dir: Path,
     update_outputs: bool,
-    unattended: Future,
 ) -> Iterator[dict[str, Future[Result]]]:
     """The rest of the page's commands, all started at once, as from several terminals.
 
     Each is independent of the others once greet.py is deployed; run together they
     take the time of the slowest instead of the sum. Each test below checks its own.
-    (`unattended`, the architecture page's Late run, waits in the background too.)
     """
     # At a terminal, `prefect deploy` asks about schedules (none for this one) and
     # offers to save the new deployment in prefect.yaml, next to hello-deployment.
