@@ -43,7 +43,9 @@ from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_se
 
 # Goes up when the checks need something new of this file. Every check imports it, so
 # a copy older than the check says so clearly: `if REVISION < N` in a check needing N.
-REVISION = 2
+REVISION = 3
+# What each revision after 2 added, and so which N a check that uses it needs.
+ADDED_IN = {"the_run_of": 3, "worker_ran": 3}
 WIDTH = 88
 ANSI_CODE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 TRACEBACK = "Traceback (most recent call last):"

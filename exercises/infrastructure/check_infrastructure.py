@@ -11,9 +11,9 @@ except ImportError as error:
     if error.name != "lesson_check":
         raise
     REVISION = 0  # no lesson_check.py here, or a copy from before revisions
-if REVISION < 2:
+if REVISION < 3:
     raise SystemExit(
-        "check_infrastructure.py needs lesson_check.py next to it, revision 2 or "
+        "check_infrastructure.py needs lesson_check.py next to it, revision 3 or "
         "newer: it is in the lesson's download, and on the install lesson, under its "
         "exercise."
     )

@@ -5,7 +5,9 @@ The outputs are the ones the pages show (harness/exercises.py says which)."""
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import signal
 import sys
 from collections.abc import Iterator
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from harness import REPO, prefect_api
-from harness.exercises import Exercise, exercises
+from harness.exercises import SHARED_CHECK, Exercise, exercises
 from harness.journey import journey_outputs
 from harness.output_rules import rule
 from harness.prefect_server import (
@@ -283,6 +285,88 @@ def test_without_the_shared_part_the_check_says_where_it_is(
     result = check_in(flows_exercise, "flows", reader_home)
     assert result.returncode == 1, result.output
     assert result.output.strip() == NO_SHARED_PART
+
+
+# What the checks could use of lesson_check.py at revision 2: the Check's methods
+# and the file's functions. What came later is in its ADDED_IN, with its revision.
+REVISION_2 = {
+    "flow_names",
+    "flow_runs",
+    "logs_have",
+    "needed",
+    "point",
+    "run_check",
+    "task_runs",
+    "the_deployment",
+    "the_flow_run",
+}
+
+
+def shared_part() -> tuple[set[str], dict[str, int]]:
+    """lesson_check.py's public methods and functions, and its ADDED_IN."""
+    tree = ast.parse(SHARED_CHECK.read_text())
+    names = set()
+    added_in = None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.ClassDef) and node.name == "Check":
+            names |= {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
+        elif (
+            isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "ADDED_IN"
+        ):
+            added_in = ast.literal_eval(node.value)
+    assert added_in is not None, "lesson_check.py has no ADDED_IN"
+    return {name for name in names if not name.startswith("_")}, added_in
+
+
+def test_what_each_revision_of_the_shared_part_added_is_recorded() -> None:
+    names, added_in = shared_part()
+    assert names - REVISION_2 == set(added_in)
+    assert max(added_in.values(), default=2) == int(
+        re.search(r"^REVISION = (\d+)$", SHARED_CHECK.read_text(), re.M).group(1)
+    )
+
+
+@pytest.mark.parametrize("exercise", exercises(), ids=lambda exercise: exercise.page)
+def test_a_check_asks_for_the_revision_it_needs(exercise: Exercise) -> None:
+    """No newer than it needs (a reader's copy from the install lesson still does),
+    no older (that copy would end in an AttributeError)."""
+    source = exercise.check.read_text()
+    _, added_in = shared_part()
+    used = set(re.findall(r"\bcheck\.(\w+)\(", source))
+    needs = max([2, *(added_in[name] for name in used & set(added_in))])
+    assert re.search(rf"^if REVISION < {needs}:$", source, re.M)
+    messages = [
+        node.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and "needs lesson_check.py" in str(node.value)
+    ]
+    assert len(messages) == 1
+    assert messages[0].startswith(
+        f"{exercise.check.name} needs lesson_check.py next to it, revision {needs} or"
+        " newer: it is "
+    )
+
+
+def test_an_older_shared_part_is_named_not_a_traceback(tmp_path: Path) -> None:
+    """A reader who copied lesson_check.py on the install lesson before the checks
+    needed revision 3, then runs the deployments lesson's check."""
+    Exercise("deployments").put_in(tmp_path, "solution")
+    shared = tmp_path / "lesson_check.py"
+    shared.write_text(
+        re.sub(r"(?m)^REVISION = \d+$", "REVISION = 2", shared.read_text())
+    )
+    result = run_command(
+        [sys.executable, "check_deployments.py"],
+        cwd=tmp_path,
+        env=Terminal(cwd=tmp_path, home=tmp_path / "prefect-home").env(),
+    )
+    assert result.returncode == 1, result.output
+    assert result.output.strip() == (
+        "check_deployments.py needs lesson_check.py next to it, revision 3 or newer: "
+        "it is in the lesson's download, and on the install lesson, under its exercise."
+    )
 
 
 def test_an_older_shared_part_gets_the_same_message(
