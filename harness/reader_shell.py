@@ -219,10 +219,12 @@ class Shell:
         The screen, not the raw text, says which: a menu is redrawn in place (the
         cursor moves up over it), and each question starts a line of the screen."""
         text = self.text
-        lines = render(text[self.start :]).splitlines()
         # Prefect's questions start with `? `; a shell's prompt (`read -p`) is one
         # the page answers.
         prompts = tuple(q for q in answers or {} if not q.startswith("? "))
+        if not prompts and "?" not in text[self.start :]:
+            return  # no question yet, and no need to draw the screen to know it
+        lines = render(text[self.start :]).splitlines()
         starts = [
             at
             for at, line in enumerate(lines)
@@ -233,8 +235,9 @@ class Shell:
         plain = "\n".join(lines[starts[-1] :])
         if not waiting(plain):
             return
-        time.sleep(0.3)  # the menu under the question is drawn in several writes
-        if self.text != text:
+        # A menu under its question is drawn in several writes: answer once the
+        # screen has stayed as it is for 0.3 s; if it changes, look again.
+        if self._wait(lambda now: len(now) != len(text), 0.3):
             return
         if MENU in plain and termios.tcgetattr(self.master)[3] & termios.ICANON:
             # A menu reads keys one by one, once it has switched the terminal out of
